@@ -1,0 +1,170 @@
+"""Command line: ask, chat, validate, evaluate, purge."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.answers import Answer
+from bot.config import PROJECT_ROOT, Settings
+from bot.engine import Engine
+from bot.knowledge.snapshot import KnowledgeError, check
+from bot.service import Service, build_engine, source_texts
+from bot.store.base import parse_age
+from bot.store.sqlite import open_query_log
+
+log = logging.getLogger(__name__)
+BASELINE_THRESHOLD = 80.0  # WRatio cut-off for the baseline, tuned on the dev split
+
+
+def answer_json(text: str, answer: Answer) -> dict[str, object]:
+    """The `ask --json` object for one question."""
+    from bot.answers import render_plain
+
+    return {
+        "text": text,
+        "decision": answer.decision.value,
+        "intent": answer.intent if answer.decision.value == "answer" else None,
+        "facet": answer.facet,
+        "score": round(answer.score, 4),
+        "candidates": [option.id for option in answer.candidates],
+        "answer": render_plain(answer),
+        "citations": [
+            {"number": c.number, "source_id": c.source_id, "title": c.title, "date": c.date,
+             "by": c.by, "locators": list(c.locators)}
+            for c in answer.citations
+        ],
+        "as_of": answer.as_of.isoformat() if answer.as_of else None,
+        "follow_ups": [option.id for option in answer.follow_ups],
+    }
+
+
+async def _with_service(settings: Settings, engine: Engine, no_log: bool) -> Service:
+    query_log = None
+    if not no_log:
+        query_log = open_query_log(settings.database_url)
+        await query_log.open()
+    return Service(engine, query_log, settings.user_salt)
+
+
+async def _close(service: Service) -> None:
+    if service.query_log is not None:
+        await service.query_log.close()
+
+
+async def cmd_ask(settings: Settings, engine: Engine, args: argparse.Namespace) -> int:
+    from bot.answers import render_plain
+
+    service = await _with_service(settings, engine, args.no_log)
+    try:
+        if args.question and not args.json:
+            text = " ".join(args.question)
+            print(render_plain(await service.ask(text, channel="cli", context=args.context)))
+            return 0
+        lines = [" ".join(args.question)] if args.question else sys.stdin
+        for raw in lines:
+            text = raw.rstrip("\r\n")
+            answer = await service.ask(text, channel="cli", context=args.context)
+            if args.json:
+                print(json.dumps(answer_json(text, answer), ensure_ascii=False), flush=True)
+            else:
+                print(render_plain(answer), end="\n\n", flush=True)
+    finally:
+        await _close(service)
+    return 0
+
+
+async def cmd_chat(settings: Settings, engine: Engine, args: argparse.Namespace) -> int:
+    from bot.channels.terminal import chat
+
+    service = await _with_service(settings, engine, args.no_log)
+    try:
+        await chat(service, sys.stdin, sys.stdout)
+    finally:
+        await _close(service)
+    return 0
+
+
+def cmd_validate(settings: Settings) -> int:
+    snapshot, problems = check(settings.knowledge_dir, source_texts(settings))
+    for problem in problems:
+        print(problem)
+    if snapshot is None:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    examples = sum(len(i.examples) for i in snapshot.intents.values())
+    facets = sum(len(i.facets) for i in snapshot.intents.values())
+    print(f"OK: {len(snapshot.intents)} intents, {examples} examples, {facets} facets, "
+          f"{len(snapshot.sources)} sources, {len(snapshot.out_of_scope.examples)} out-of-scope "
+          f"examples (version {snapshot.version}).")
+    return 0
+
+
+def cmd_evaluate(engine: Engine, args: argparse.Namespace) -> int:
+    from bot.evaluation import report
+
+    text, _ = report(Path(args.file), engine, args.baseline_threshold)
+    print(text)
+    return 0
+
+
+async def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    query_log = open_query_log(settings.database_url)
+    await query_log.open()
+    try:
+        removed = await query_log.purge(parse_age(args.older_than))
+    finally:
+        await query_log.close()
+    print(f"Deleted {removed} logged question(s) older than {args.older_than}.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    p = argparse.ArgumentParser(prog="python -m bot", description="晋中民生问答")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question (or one per stdin line)")
+    ask.add_argument("question", nargs="*", help="the question; omit to read stdin lines")
+    ask.add_argument("--json", action="store_true", help="one JSON object per input line")
+    ask.add_argument("--no-log", action="store_true", help="do not record the questions")
+    ask.add_argument("--context", help="the previous topic id, for follow-up questions")
+    chat = sub.add_parser("chat", help="an interactive terminal chat")
+    chat.add_argument("--no-log", action="store_true", help="do not record the questions")
+    sub.add_parser("validate", help="check the knowledge files; non-zero exit on problems")
+    evaluate = sub.add_parser("evaluate", help="accuracy on a labelled split, with a baseline")
+    evaluate.add_argument("file", nargs="?", default=str(PROJECT_ROOT / "tests/data/test.jsonl"))
+    evaluate.add_argument("--baseline-threshold", type=float, default=BASELINE_THRESHOLD)
+    purge = sub.add_parser("purge", help="delete logged questions past the retention span")
+    purge.add_argument("--older-than", required=True, help="e.g. 180d, 12w, 36h")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `python -m bot` and the console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if args.command == "validate":
+        return cmd_validate(settings)
+    if args.command == "purge":
+        return asyncio.run(cmd_purge(settings, args))
+    try:
+        engine = build_engine(settings)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("The knowledge files have problems; run `python -m bot validate`.", file=sys.stderr)
+        return 1
+    if args.command == "evaluate":
+        return cmd_evaluate(engine, args)
+    command = cmd_ask if args.command == "ask" else cmd_chat
+    return asyncio.run(command(settings, engine, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

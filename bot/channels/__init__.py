@@ -1,0 +1,1 @@
+"""Channels turn messages into questions and `Answer`s into their own format."""

@@ -1,0 +1,32 @@
+"""Settings from the environment or `.env` (pydantic-settings), frozen after load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Thresholds(BaseSettings):
+    """Decision thresholds, calibrated on the dev split (see README)."""
+
+    model_config = SettingsConfigDict(env_prefix="THRESHOLD_", env_file=".env", extra="ignore")
+
+    answer: float = 0.62   # top score needed to answer
+    clarify: float = 0.45  # below this the question is declined
+    margin: float = 0.06   # top two closer than this → ask which one
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; read once at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///data/queries.db"
+    knowledge_dir: Path = PROJECT_ROOT
+    sources_dir: Path = PROJECT_ROOT.parent / "shared"  # holds seeds/ and policy-facts.md
+    user_salt: str = Field(default="jinzhong-minsheng", description="salt for pseudonymous user ids")
+    thresholds: Thresholds = Field(default_factory=Thresholds)

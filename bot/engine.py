@@ -1,0 +1,126 @@
+"""The answer engine: one message in, one `Answer` out. Knows nothing about channels."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot import answers
+from bot.answers import Answer, Option
+from bot.config import Thresholds
+from bot.knowledge.snapshot import Snapshot
+from bot.store.masking import contains_personal_data
+from bot.understanding.cues import Cues
+from bot.understanding.decide import Decision, decide
+from bot.understanding.match import MatchResult, Matcher, merge
+from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
+
+log = logging.getLogger(__name__)
+
+LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
+_CLAUSE = re.compile(r"[。！？!?；;，,、\n～~…]+|\s{2,}")
+
+
+class Engine:
+    """Answers questions from one knowledge snapshot; indexes are built once, here."""
+
+    def __init__(self, snapshot: Snapshot, thresholds: Thresholds | None = None) -> None:
+        self.snapshot = snapshot
+        self.thresholds = thresholds or Thresholds()
+        self.normalise = Normaliser(snapshot.lexicon)
+        self.cues = Cues(snapshot.lexicon, self.normalise)
+        self.matcher = Matcher(
+            snapshot.intents.values(), snapshot.out_of_scope.examples, self.normalise
+        )
+
+    @property
+    def version(self) -> str:
+        """The knowledge version this engine answers from."""
+        return self.snapshot.version
+
+    def match(self, text: str) -> MatchResult:
+        """Ranked candidates for raw text; long messages also clause by clause."""
+        whole = self.normalise(text)
+        if len(whole) <= LONG_MESSAGE:
+            return self.matcher.match(whole)
+        clauses = [c for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS])) if c]
+        windows = {whole, *clauses, *(a + b for a, b in zip(clauses, clauses[1:], strict=False))}
+        return merge([self.matcher.match(w) for w in windows])
+
+    def ask(self, text: str, context: str | None = None) -> Answer:
+        """Understand one message and compose the reply."""
+        flags = ("privacy",) if contains_personal_data(text) else ()
+        cleaned = clean(text)
+        base = {"knowledge_version": self.version, "flags": flags}
+        if self.cues.urgent(cleaned):
+            return Answer(Decision.URGENT, (answers.URGENT,), reason="danger", **base)  # type: ignore[arg-type]
+        normalised = self.normalise(text)
+        if not normalised:
+            return Answer(Decision.DECLINE, (answers.EMPTY,), reason="empty", **base)  # type: ignore[arg-type]
+
+        result = self.match(text)
+        facet = self.cues.facet(normalised)
+        known_context = context if context in self.snapshot.intents else None
+        verdict = decide(result, self.thresholds, context=known_context, has_facet_cue=facet is not None)
+        top = result.top
+        runner = result.candidates[1] if len(result.candidates) > 1 else None
+        scores = {
+            "score": top.score if top else 0.0,
+            "runner_up": runner.intent_id if runner else None,
+            "runner_up_score": runner.score if runner else 0.0,
+            "reason": verdict.reason,
+        }
+        if verdict.decision is not Decision.ANSWER:
+            smalltalk = self.cues.smalltalk(normalised)
+            if smalltalk is not None:
+                return Answer(Decision.SMALLTALK, self._smalltalk(smalltalk), **base, **scores)  # type: ignore[arg-type]
+        if verdict.decision is Decision.CLARIFY:
+            options = tuple(Option(i, self.snapshot.intents[i].title) for i in verdict.options)
+            return Answer(Decision.CLARIFY, (answers.CLARIFY,), candidates=options, **base, **scores)  # type: ignore[arg-type]
+        if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
+            parts = (answers.decline_text(self.snapshot.topic_titles()),)
+            return Answer(Decision.DECLINE, parts, **base, **scores)  # type: ignore[arg-type]
+        return self.answer_intent(verdict.intent_id, facet, text=cleaned, flags=flags, **scores)  # type: ignore[arg-type]
+
+    def answer_intent(
+        self,
+        intent_id: str,
+        facet: str | None = None,
+        *,
+        text: str = "",
+        flags: tuple[str, ...] = (),
+        score: float = 1.0,
+        runner_up: str | None = None,
+        runner_up_score: float = 0.0,
+        reason: str = "chosen",
+    ) -> Answer:
+        """The answer for a known intent and facet (also used when a resident picks an option)."""
+        intent = self.snapshot.intents[intent_id]
+        chosen = facet if facet in intent.facets else "overview"
+        county = self.cues.county(text) if text else None
+        parts, citations, as_of = answers.compose_facet(
+            intent, chosen, self.snapshot.sources, county  # type: ignore[arg-type]
+        )
+        return Answer(
+            Decision.ANSWER,
+            parts,
+            intent=intent.id,
+            intent_title=intent.title,
+            facet=chosen,  # type: ignore[arg-type]
+            score=score,
+            citations=citations,
+            as_of=as_of,
+            follow_ups=answers.follow_ups(intent, chosen),  # type: ignore[arg-type]
+            county=county,
+            runner_up=runner_up,
+            runner_up_score=runner_up_score,
+            knowledge_version=self.version,
+            reason=reason,
+            flags=flags,
+        )
+
+    def _smalltalk(self, kind: str) -> tuple[str, ...]:
+        reply = answers.SMALLTALK.get(kind, answers.SMALLTALK["greeting"])
+        if kind in ("greeting", "identity"):
+            return (reply, answers.topics_text(self.snapshot.topic_titles()))
+        return (reply,)

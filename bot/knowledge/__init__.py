@@ -1,0 +1,1 @@
+"""Knowledge: pydantic models, the YAML loader, the validator and the immutable snapshot."""

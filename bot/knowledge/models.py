@@ -1,0 +1,149 @@
+"""Pydantic models for everything in `intents/` and `knowledge/`; validated at load."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FacetId = Literal[
+    "overview", "eligibility", "how_to_apply", "materials", "where", "amount", "duration", "progress"
+]
+FACET_IDS: tuple[FacetId, ...] = (
+    "overview", "eligibility", "how_to_apply", "materials", "where", "amount", "duration", "progress"
+)
+COUNTIES: tuple[str, ...] = (
+    "榆次区", "太谷区", "祁县", "平遥县", "介休市", "灵石县", "寿阳县", "昔阳县", "和顺县", "左权县", "榆社县"
+)
+ASCII_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    """One article or document the knowledge cites."""
+
+    id: str = Field(pattern=ASCII_ID)
+    kind: Literal["news", "regulation", "law", "notice"]
+    title: str = Field(min_length=2)
+    reporters: tuple[str, ...] = ()
+    issuer: str | None = None
+    date: str | None = None
+    file: str | None = None
+    reported_by: str | None = None
+
+    @model_validator(mode="after")
+    def _news_has_file(self) -> Source:
+        if self.kind == "news" and not self.file:
+            raise ValueError("a news source needs `file` (its name in the seeds folder)")
+        return self
+
+
+class Cite(_Frozen):
+    """A reference from a sentence to a source, with an optional locator such as 第4条."""
+
+    source_id: str
+    locator: str | None = None
+
+    @classmethod
+    def parse(cls, raw: str) -> Cite:
+        """Read `source_id` or `source_id 第4条`."""
+        head, _, rest = raw.strip().partition(" ")
+        return cls(source_id=head, locator=rest.strip() or None)
+
+
+class Point(_Frozen):
+    """One short sentence of a facet, with the sources that support it."""
+
+    text: str = Field(min_length=2, max_length=120)
+    cite: tuple[Cite, ...] = Field(min_length=1)
+    county: str | None = None
+
+    @field_validator("cite", mode="before")
+    @classmethod
+    def _parse_cites(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return tuple(Cite.parse(v) if isinstance(v, str) else v for v in value)
+        return value
+
+    @field_validator("county")
+    @classmethod
+    def _known_county(cls, value: str | None) -> str | None:
+        if value is not None and value not in COUNTIES:
+            raise ValueError(f"unknown county {value!r}; use one of {', '.join(COUNTIES)}")
+        return value
+
+
+class Facet(_Frozen):
+    """A unit of an answer: what the sources say, and honestly what they do not."""
+
+    points: tuple[Point, ...] = ()
+    unknown: str | None = None
+    ask: str | None = None
+    as_of: dt.date
+    review_by: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _filled_or_honest(self) -> Facet:
+        if not self.points and not self.unknown:
+            raise ValueError("a facet needs points, or `unknown` saying what the sources lack")
+        if self.unknown and not self.ask:
+            raise ValueError("`unknown` needs `ask`: the office that decides or can answer")
+        return self
+
+
+class Intent(_Frozen):
+    """One topic residents ask about."""
+
+    id: str = Field(pattern=ASCII_ID)
+    title: str = Field(min_length=2, max_length=12)
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = Field(min_length=1)
+    negatives: tuple[str, ...] = ()
+    facets: dict[FacetId, Facet]
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_long_enough(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        short = [k for k in value if len(k.strip()) < 2]
+        if short:
+            raise ValueError(f"keywords need at least two characters: {short}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_overview(self) -> Intent:
+        if "overview" not in self.facets:
+            raise ValueError("every intent needs an `overview` facet")
+        return self
+
+
+class OutOfScope(_Frozen):
+    """Questions the bot must decline; they pull matching toward `decline`."""
+
+    examples: tuple[str, ...] = ()
+
+
+class Lexicon(_Frozen):
+    """Words the understanding layer needs: dialect, facet cues, smalltalk, danger, counties."""
+
+    dialect: dict[str, str] = {}
+    fillers: tuple[str, ...] = ()
+    facet_cues: dict[FacetId, tuple[str, ...]] = {}
+    facet_priority: tuple[FacetId, ...] = FACET_IDS
+    smalltalk: dict[str, tuple[str, ...]] = {}
+    urgent: tuple[str, ...] = ()
+    county_aliases: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("county_aliases")
+    @classmethod
+    def _counties_known(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        unknown = [c for c in value if c not in COUNTIES]
+        if unknown:
+            raise ValueError(f"unknown counties: {unknown}")
+        return value

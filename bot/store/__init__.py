@@ -1,0 +1,1 @@
+"""The query log: masking, the storage interface and its backends."""

@@ -1,0 +1,1 @@
+"""Understanding: normalise a question, match it to intents, decide what to do."""

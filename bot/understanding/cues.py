@@ -1,0 +1,66 @@
+"""Phrase cues from the lexicon: which facet, which county, smalltalk, and danger."""
+
+from __future__ import annotations
+
+from bot.knowledge.models import FacetId, Lexicon
+from bot.understanding.normalise import Normaliser, clean
+from bot.understanding.pinyin import syllables
+
+SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase (e.g. 你好呀)
+
+
+class Cues:
+    """Looks up lexicon phrases in normalised text."""
+
+    def __init__(self, lexicon: Lexicon, norm: Normaliser) -> None:
+        self._facets = [
+            (facet, tuple(norm(c) for c in lexicon.facet_cues.get(facet, ()) if norm(c)))
+            for facet in lexicon.facet_priority
+        ]
+        self._facets_pinyin = [
+            (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
+            for facet, cues in self._facets
+        ]
+        self._smalltalk = [
+            (kind, tuple(sorted({norm(p) for p in phrases if norm(p)}, key=len, reverse=True)))
+            for kind, phrases in lexicon.smalltalk.items()
+        ]
+        self._urgent = tuple(clean(u).replace(" ", "") for u in lexicon.urgent if clean(u))
+        self._counties = [
+            (county, tuple(clean(a) for a in (county, *aliases)))
+            for county, aliases in lexicon.county_aliases.items()
+        ]
+
+    def facet(self, text: str) -> FacetId | None:
+        """The facet the question asks for, by the lexicon's priority; None if no cue."""
+        for facet, cues in self._facets:
+            if any(cue in text for cue in cues):
+                return facet
+        if text.isascii():  # pinyin input: look for the cues' syllables
+            spoken = f" {' '.join(syllables(text))} "
+            for facet, cues in self._facets_pinyin:
+                if any(cue in spoken for cue in cues):
+                    return facet
+        return None
+
+    def county(self, cleaned: str) -> str | None:
+        """The 晋中 county named in the question, if any."""
+        for county, names in self._counties:
+            if any(name in cleaned for name in names):
+                return county
+        return None
+
+    def urgent(self, cleaned: str) -> bool:
+        """Whether the message signals danger to life or violence."""
+        compact = cleaned.replace(" ", "")
+        return any(phrase in compact for phrase in self._urgent)
+
+    def smalltalk(self, text: str) -> str | None:
+        """The kind of smalltalk when the message is essentially a smalltalk phrase."""
+        compact = text.replace(" ", "")
+        for kind, phrases in self._smalltalk:
+            for phrase in phrases:
+                bare = phrase.replace(" ", "")
+                if bare in compact and len(compact) - len(bare) <= SMALLTALK_SLACK + len(bare) // 2:
+                    return kind
+        return None

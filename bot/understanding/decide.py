@@ -1,0 +1,56 @@
+"""Turn ranked candidates into a decision: answer, clarify, or decline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.config import Thresholds
+from bot.understanding.match import MatchResult
+
+MAX_OPTIONS = 3
+
+
+class Decision(StrEnum):
+    """What the bot does with a message."""
+
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    DECLINE = "decline"
+    SMALLTALK = "smalltalk"
+    URGENT = "urgent"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision, the chosen intent (answer) or the options offered (clarify)."""
+
+    decision: Decision
+    intent_id: str | None = None
+    options: tuple[str, ...] = ()
+    reason: str = ""
+
+
+def decide(
+    match: MatchResult, limits: Thresholds, *, context: str | None = None, has_facet_cue: bool = False
+) -> Verdict:
+    """Answer only when confident; offer the close ones; otherwise decline."""
+    top = match.top
+    if top is None or top.score < limits.clarify:
+        if context and has_facet_cue:
+            return Verdict(Decision.ANSWER, context, reason="follow-up")
+        return Verdict(Decision.DECLINE, reason="no close topic")
+    if match.out_of_scope >= top.score:
+        return Verdict(Decision.DECLINE, reason="closer to an out-of-scope question")
+
+    close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.15]
+    runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
+    if top.score >= limits.answer and top.score - runner_up >= limits.margin:
+        return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
+    if context and context in {c.intent_id for c in close}:
+        return Verdict(Decision.ANSWER, context, reason="follow-up")
+    if context and has_facet_cue and top.score < limits.answer:
+        return Verdict(Decision.ANSWER, context, reason="follow-up")
+    return Verdict(
+        Decision.CLARIFY, options=tuple(c.intent_id for c in close[:MAX_OPTIONS]), reason="unsure"
+    )

@@ -1,0 +1,60 @@
+"""The one normaliser: width, script, case, noise, dialect. Examples and questions share it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+from bot.knowledge.models import Lexicon
+
+MAX_CHARS = 500  # longer messages are truncated for matching (the log keeps the masked whole)
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_SPACES = re.compile(r" {2,}")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _keep(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LN"
+
+
+def clean(text: str) -> str:
+    """NFKC, traditional→simplified, lowercase; drop emoji, control and punctuation."""
+    text = unicodedata.normalize("NFKC", text)[:MAX_CHARS]
+    text = _t2s().convert(text).lower()
+    text = "".join(c if _keep(c) else " " for c in text)
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+class Normaliser:
+    """Applies `clean` and then the lexicon's dialect aliases and filler removal."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._dialect = {clean(k): clean(v) for k, v in lexicon.dialect.items() if clean(k)}
+        self._pattern = (
+            re.compile("|".join(re.escape(k) for k in sorted(self._dialect, key=len, reverse=True)))
+            if self._dialect
+            else None
+        )
+        fillers = sorted({clean(f) for f in lexicon.fillers if clean(f)}, key=len, reverse=True)
+        self._fillers = re.compile("|".join(re.escape(f) for f in fillers)) if fillers else None
+
+    def __call__(self, text: str) -> str:
+        """The canonical form used for matching."""
+        text = clean(text)
+        if self._pattern is not None:
+            text = self._pattern.sub(lambda m: self._dialect[m.group(0)], text)
+        if self._fillers is not None:
+            stripped = self._fillers.sub("", text).strip()
+            text = stripped or text
+        return text
