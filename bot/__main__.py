@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.answers import Answer
-from bot.config import PROJECT_ROOT, Settings
+from pydantic import ValidationError
+
+from bot.config import PROJECT_ROOT, ConfigError, Settings
 from bot.engine import Engine
 from bot.knowledge.snapshot import KnowledgeError, check
 from bot.service import Service, build_engine, source_texts
@@ -148,7 +150,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `python -m bot` and the console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    settings = Settings()
+    try:
+        return dispatch(args, Settings())
+    except (ConfigError, ValidationError) as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one subcommand."""
     if args.command == "validate":
         return cmd_validate(settings)
     if args.command == "purge":

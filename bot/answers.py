@@ -25,6 +25,7 @@ URGENT = (
     "如果您或身边的人有生命危险或正在遭受暴力，请立即拨打110报警；需要急救请拨打120。"
     "请先确保自己的安全，身边有人的话请马上求助。"
 )
+FAILED = f"抱歉，我这边出了点问题，没能处理这条消息。请稍后再试，或拨打{HOTLINE}咨询。"
 CLARIFY = "我不太确定您问的是哪一项，请选一个："
 SMALLTALK = {
     "greeting": "您好！我是晋中民生问答，可以帮您了解晋中的民生政策。请直接打字提问，比如“低保怎么申请”。",
@@ -36,6 +37,11 @@ SMALLTALK = {
     "bye": "再见，祝您生活顺心！有问题随时来问。",
 }
 PRIVACY = "温馨提示：请不要发送身份证号、手机号、银行卡号等个人信息，我不需要这些就能回答。"
+
+
+def fallback(version: str) -> Answer:
+    """The reply when something went wrong inside the bot."""
+    return Answer(Decision.DECLINE, (FAILED,), knowledge_version=version, reason="error")
 
 
 def decline_text(topics: list[str]) -> str:

@@ -10,6 +10,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigError(ValueError):
+    """A setting an operator must fix; reported in one line, never as a traceback."""
+
+
 class Thresholds(BaseSettings):
     """Decision thresholds, calibrated on the dev split (see README)."""
 

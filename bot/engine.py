@@ -61,7 +61,10 @@ class Engine:
         result = self.match(text)
         facet = self.cues.facet(normalised)
         known_context = context if context in self.snapshot.intents else None
-        verdict = decide(result, self.thresholds, context=known_context, has_facet_cue=facet is not None)
+        verdict = decide(
+            result, self.thresholds, context=known_context, has_facet_cue=facet is not None,
+            length=len(normalised),
+        )
         top = result.top
         runner = result.candidates[1] if len(result.candidates) > 1 else None
         scores = {

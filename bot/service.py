@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.answers import Answer
+from bot.answers import Answer, fallback
 from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge.snapshot import load_snapshot
@@ -41,7 +41,11 @@ class Service:
         """The engine's answer; the question is logged unless logging is off."""
         engine = self.engine  # one snapshot for the whole question, even across a reload
         started = time.perf_counter()
-        answer = engine.ask(text, context=context)
+        try:
+            answer = engine.ask(text, context=context)
+        except Exception:  # a bug must cost one polite reply, never the conversation
+            log.exception("engine failed on a message")
+            answer = fallback(engine.version)
         latency_ms = (time.perf_counter() - started) * 1000
         if self.query_log is not None:
             user = pseudonym(self.salt, channel, user_id)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.config import ConfigError
 from bot.store.base import QueryRecord
 
 log = logging.getLogger(__name__)
@@ -102,5 +103,5 @@ def open_query_log(database_url: str) -> SqliteQueryLog:
     """The backend for a DATABASE_URL (only sqlite:/// for now)."""
     prefix = "sqlite:///"
     if not database_url.startswith(prefix):
-        raise ValueError(f"unsupported DATABASE_URL {database_url!r}: use sqlite:///PATH")
+        raise ConfigError(f"unsupported DATABASE_URL {database_url!r}: use sqlite:///PATH")
     return SqliteQueryLog(Path(database_url[len(prefix):]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.knowledge.models import FacetId, Lexicon
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
@@ -25,7 +27,11 @@ class Cues:
             (kind, tuple(sorted({norm(p) for p in phrases if norm(p)}, key=len, reverse=True)))
             for kind, phrases in lexicon.smalltalk.items()
         ]
-        self._urgent = tuple(clean(u).replace(" ", "") for u in lexicon.urgent if clean(u))
+        # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我
+        self._urgent = re.compile("|".join(
+            re.escape(part).replace(r"\*", ".{0,4}")
+            for part in (u.replace(" ", "") for u in lexicon.urgent) if part
+        ) or "(?!)")
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -52,8 +58,7 @@ class Cues:
 
     def urgent(self, cleaned: str) -> bool:
         """Whether the message signals danger to life or violence."""
-        compact = cleaned.replace(" ", "")
-        return any(phrase in compact for phrase in self._urgent)
+        return self._urgent.search(cleaned.replace(" ", "")) is not None
 
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""

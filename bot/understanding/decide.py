@@ -31,11 +31,22 @@ class Verdict:
     reason: str = ""
 
 
+FOLLOW_UP_CHARS = 12  # a follow-up ("那要带什么材料") is short and names no topic
+
+
 def decide(
-    match: MatchResult, limits: Thresholds, *, context: str | None = None, has_facet_cue: bool = False
+    match: MatchResult,
+    limits: Thresholds,
+    *,
+    context: str | None = None,
+    has_facet_cue: bool = False,
+    length: int = 0,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
+    names_a_topic = any("keyword" in c.evidence or "both" in c.evidence for c in match.candidates)
+    if context and has_facet_cue and length <= FOLLOW_UP_CHARS and not names_a_topic:
+        return Verdict(Decision.ANSWER, context, reason="follow-up")
     if top is None or top.score < limits.clarify:
         if context and has_facet_cue:
             return Verdict(Decision.ANSWER, context, reason="follow-up")

@@ -1,0 +1,129 @@
+"""How residents' ways of writing are understood: what a resident would notice."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.understanding.decide import Decision
+from bot.understanding.normalise import clean
+from bot.understanding.pinyin import segment
+
+
+def test_clean_handles_width_script_case_and_noise() -> None:
+    assert clean("ＤＩＢＡＯ　怎麼申請？？") == "dibao怎么申请"
+    assert clean("低\u200b保\u0007 😀😀 咋办") == "低保咋办"
+    assert clean("  加装   电梯 ") == "加装电梯"
+
+
+def test_dialect_words_become_standard(engine: Engine) -> None:
+    assert engine.normalise("俺娃咋办") == "我孩子怎么办"
+    assert engine.normalise("啥时候能批下来") == "什么时候能批下来"
+
+
+def test_pinyin_input_is_segmented() -> None:
+    assert segment("dibaozenmeshenqing") == ["di", "bao", "zen", "me", "shen", "qing"]
+    assert segment("xyzq") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("低保咋申请", "dibao"),
+        ("低包怎么申请", "dibao"),
+        ("dibao zenme shenqing", "dibao"),
+        ("加装电题要多少钱", "elevator_retrofit"),
+        ("托育补帖怎么领", "childcare_subsidy"),
+        ("長幼同園怎麼申請", "sibling_kindergarten"),
+        ("村里的就业社保服务点能办啥", "employment_social_security_points"),
+    ],
+)
+def test_typos_homophones_pinyin_and_traditional_reach_the_topic(
+    engine: Engine, question: str, intent: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.decision is Decision.ANSWER
+    assert answer.intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("低保怎么申请", "how_to_apply"),
+        ("低保要带什么材料", "materials"),
+        ("低保去哪里办", "where"),
+        ("低保一个月给多少钱", "amount"),
+        ("低保审批要多久", "duration"),
+        ("什么条件能吃低保", "eligibility"),
+        ("低保是什么", "overview"),
+    ],
+)
+def test_the_facet_follows_the_question(engine: Engine, question: str, facet: str) -> None:
+    answer = engine.ask(question)
+    assert (answer.intent, answer.facet) == ("dibao", facet)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["电梯坏了找谁修", "低保真音箱哪个牌子好", "托育概念股有哪些", "今天天气咋样", "平遥古城门票多少钱"],
+)
+def test_near_misses_and_out_of_scope_are_declined_with_12345(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.decision is Decision.DECLINE
+    assert "12345" in answer.text
+    assert "低保" in answer.text  # the topic list is offered
+
+
+def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
+    answer = engine.ask("那要带什么材料？", context="dibao")
+    assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "materials")
+    elevator = engine.ask("那去哪里办？", context="elevator_retrofit")
+    assert (elevator.intent, elevator.facet) == ("elevator_retrofit", "where")
+
+
+def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:
+    answer = engine.ask("长幼同园怎么申请", context="dibao")
+    assert answer.intent == "sibling_kindergarten"
+
+
+def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> None:
+    assert engine.ask("那要带什么材料？").decision is not Decision.ANSWER
+
+
+@pytest.mark.parametrize("question", ["我不想活了", "活不下去了怎么办", "我老公又打我了", "救命"])
+def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.decision is Decision.URGENT
+    assert "110" in answer.text and "120" in answer.text
+
+
+def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
+    assert engine.ask("低保申请不下来我真的想死").decision is Decision.URGENT
+
+
+@pytest.mark.parametrize(
+    ("message", "kind_word"),
+    [("你好", "您好"), ("谢谢你", "不客气"), ("你是谁", "晋中民生问答"), ("再见", "再见")],
+)
+def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
+    answer = engine.ask(message)
+    assert answer.decision is Decision.SMALLTALK
+    assert kind_word in answer.text
+
+
+def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:
+    answer = engine.ask("你好，请问低保怎么申请")
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
+
+
+def test_county_facts_lead_when_the_county_is_named(engine: Engine) -> None:
+    answer = engine.ask("祁县有托育机构吗", context=None)
+    assert answer.intent == "childcare_subsidy"
+    assert answer.county == "祁县"
+
+
+def test_clarify_offers_the_close_topics(engine: Engine) -> None:
+    answer = engine.ask("补贴怎么申请")
+    assert answer.decision in (Decision.CLARIFY, Decision.DECLINE)
+    if answer.decision is Decision.CLARIFY:
+        assert 2 <= len(answer.candidates) <= 3
