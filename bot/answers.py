@@ -26,6 +26,10 @@ URGENT = (
     "请先确保自己的安全，身边有人的话请马上求助。"
 )
 FAILED = f"抱歉，我这边出了点问题，没能处理这条消息。请稍后再试，或拨打{HOTLINE}咨询。"
+REFUSE = (
+    "这个忙我不能帮：各项救助和补贴都要如实申请。"
+    f"如果家里确实有困难，可以如实向户籍所在地乡镇政府或街道办事处申请，或拨打{HOTLINE}咨询。"
+)
 CLARIFY = "我不太确定您问的是哪一项，请选一个："
 SMALLTALK = {
     "greeting": "您好！我是晋中民生问答，可以帮您了解晋中的民生政策。请直接打字提问，比如“低保怎么申请”。",
@@ -42,6 +46,14 @@ PRIVACY = "温馨提示：请不要发送身份证号、手机号、银行卡号
 def fallback(version: str) -> Answer:
     """The reply when something went wrong inside the bot."""
     return Answer(Decision.DECLINE, (FAILED,), knowledge_version=version, reason="error")
+
+
+def elsewhere_text(place: str) -> str:
+    """Decline for a question about another place."""
+    return (
+        f"我只能解答晋中市的民生政策，{place}的情况我这里没有资料，不想给您说错。"
+        f"请拨打当地的{HOTLINE}咨询。"
+    )
 
 
 def decline_text(topics: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from bot import answers
 from bot.answers import Answer, Option
@@ -11,7 +12,8 @@ from bot.config import Thresholds
 from bot.knowledge.snapshot import Snapshot
 from bot.store.masking import contains_personal_data
 from bot.understanding.cues import Cues
-from bot.understanding.decide import Decision, decide
+from bot.knowledge.models import FacetId
+from bot.understanding.decide import Decision, Verdict, decide
 from bot.understanding.match import MatchResult, Matcher, merge
 from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 
@@ -30,7 +32,8 @@ class Engine:
         self.normalise = Normaliser(snapshot.lexicon)
         self.cues = Cues(snapshot.lexicon, self.normalise)
         self.matcher = Matcher(
-            snapshot.intents.values(), snapshot.out_of_scope.examples, self.normalise
+            snapshot.intents.values(), snapshot.out_of_scope.examples, self.normalise,
+            generic=snapshot.lexicon.generic,
         )
 
     @property
@@ -51,39 +54,68 @@ class Engine:
         """Understand one message and compose the reply."""
         flags = ("privacy",) if contains_personal_data(text) else ()
         cleaned = clean(text)
-        base = {"knowledge_version": self.version, "flags": flags}
-        if self.cues.urgent(cleaned):
-            return Answer(Decision.URGENT, (answers.URGENT,), reason="danger", **base)  # type: ignore[arg-type]
         normalised = self.normalise(text)
-        if not normalised:
-            return Answer(Decision.DECLINE, (answers.EMPTY,), reason="empty", **base)  # type: ignore[arg-type]
 
-        result = self.match(text)
-        facet = self.cues.facet(normalised)
+        def reply(decision: Decision, *parts: str, **extra: Any) -> Answer:
+            return Answer(decision, parts, knowledge_version=self.version, flags=flags, **extra)
+
+        if self.cues.urgent(cleaned):
+            return reply(Decision.URGENT, answers.URGENT, reason="danger")
+        if self.cues.refuse(cleaned):
+            return reply(Decision.DECLINE, answers.REFUSE, reason="refused")
+        if not normalised:
+            return reply(Decision.DECLINE, answers.EMPTY, reason="empty")
+
         known_context = context if context in self.snapshot.intents else None
-        verdict = decide(
-            result, self.thresholds, context=known_context, has_facet_cue=facet is not None,
-            length=len(normalised),
-        )
+        result, verdict, facet = self._understand(text, known_context)
+        if verdict.decision is Decision.CLARIFY:
+            result, verdict, facet = self._first_clear_question(text, known_context) or (
+                result, verdict, facet
+            )
         top = result.top
         runner = result.candidates[1] if len(result.candidates) > 1 else None
-        scores = {
+        scores: dict[str, Any] = {
             "score": top.score if top else 0.0,
             "runner_up": runner.intent_id if runner else None,
             "runner_up_score": runner.score if runner else 0.0,
             "reason": verdict.reason,
         }
+        place = self.cues.elsewhere(cleaned)
+        if place and verdict.decision is not Decision.DECLINE and (top is None or place not in top.matched):
+            return reply(Decision.DECLINE, answers.elsewhere_text(place), **{**scores, "reason": "elsewhere"})
         if verdict.decision is not Decision.ANSWER:
             smalltalk = self.cues.smalltalk(normalised)
             if smalltalk is not None:
-                return Answer(Decision.SMALLTALK, self._smalltalk(smalltalk), **base, **scores)  # type: ignore[arg-type]
+                return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
         if verdict.decision is Decision.CLARIFY:
             options = tuple(Option(i, self.snapshot.intents[i].title) for i in verdict.options)
-            return Answer(Decision.CLARIFY, (answers.CLARIFY,), candidates=options, **base, **scores)  # type: ignore[arg-type]
+            return reply(Decision.CLARIFY, answers.CLARIFY, candidates=options, **scores)
         if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
-            parts = (answers.decline_text(self.snapshot.topic_titles()),)
-            return Answer(Decision.DECLINE, parts, **base, **scores)  # type: ignore[arg-type]
-        return self.answer_intent(verdict.intent_id, facet, text=cleaned, flags=flags, **scores)  # type: ignore[arg-type]
+            return reply(Decision.DECLINE, answers.decline_text(self.snapshot.topic_titles()), **scores)
+        return self.answer_intent(verdict.intent_id, facet, text=cleaned, flags=flags, **scores)
+
+    def _understand(
+        self, text: str, context: str | None
+    ) -> tuple[MatchResult, Verdict, FacetId | None]:
+        normalised = self.normalise(text)
+        result = self.match(text)
+        facet = self.cues.facet(normalised)
+        verdict = decide(result, self.thresholds, context=context, has_facet_cue=facet is not None,
+                         length=len(normalised))
+        return result, verdict, facet
+
+    def _first_clear_question(
+        self, text: str, context: str | None
+    ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
+        """In a message asking several things, the first part that can be answered confidently."""
+        parts = [p for p in _CLAUSE.split(text[:MAX_CHARS]) if self.normalise(p)]
+        if len(parts) < 2:
+            return None
+        for part in parts:
+            understood = self._understand(part, context)
+            if understood[1].decision is Decision.ANSWER:
+                return understood
+        return None
 
     def answer_intent(
         self,

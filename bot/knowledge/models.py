@@ -139,6 +139,9 @@ class Lexicon(_Frozen):
     smalltalk: dict[str, tuple[str, ...]] = {}
     urgent: tuple[str, ...] = ()
     county_aliases: dict[str, tuple[str, ...]] = {}
+    elsewhere: tuple[str, ...] = ()
+    refuse: tuple[str, ...] = ()
+    generic: tuple[str, ...] = ()
 
     @field_validator("county_aliases")
     @classmethod

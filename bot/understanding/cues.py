@@ -32,6 +32,8 @@ class Cues:
             re.escape(part).replace(r"\*", ".{0,4}")
             for part in (u.replace(" ", "") for u in lexicon.urgent) if part
         ) or "(?!)")
+        self._refuse = tuple(clean(w) for w in lexicon.refuse if clean(w))
+        self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -55,6 +57,16 @@ class Cues:
             if any(name in cleaned for name in names):
                 return county
         return None
+
+    def elsewhere(self, cleaned: str) -> str | None:
+        """A place outside 晋中 the question is about, unless it also names 晋中 or a county."""
+        if "晋中" in cleaned or self.county(cleaned):
+            return None
+        return next((place for place in self._elsewhere if place in cleaned), None)
+
+    def refuse(self, cleaned: str) -> bool:
+        """Whether the message asks for help with fraud (伪造材料, 冒领)."""
+        return any(word in cleaned for word in self._refuse)
 
     def urgent(self, cleaned: str) -> bool:
         """Whether the message signals danger to life or violence."""

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Thresholds
-from bot.understanding.match import MatchResult
+from bot.understanding.match import Candidate, MatchResult
 
 MAX_OPTIONS = 3
+TWO_TOPICS = 0.12  # two named topics scoring this close are both offered
 
 
 class Decision(StrEnum):
@@ -31,6 +32,11 @@ class Verdict:
     reason: str = ""
 
 
+def _named(candidate: Candidate) -> bool:
+    """Whether the question names the topic by one of its keywords (written out or by sound)."""
+    return candidate.evidence.startswith(("keyword", "both"))
+
+
 FOLLOW_UP_CHARS = 12  # a follow-up ("那要带什么材料") is short and names no topic
 
 
@@ -44,20 +50,30 @@ def decide(
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
-    names_a_topic = any("keyword" in c.evidence or "both" in c.evidence for c in match.candidates)
+    names_a_topic = any(_named(c) for c in match.candidates)
     if context and has_facet_cue and length <= FOLLOW_UP_CHARS and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason="follow-up")
     if top is None or top.score < limits.clarify:
         if context and has_facet_cue:
             return Verdict(Decision.ANSWER, context, reason="follow-up")
         return Verdict(Decision.DECLINE, reason="no close topic")
-    if match.out_of_scope >= top.score:
+    # an out-of-scope anchor that fits the question better than any example of the topic wins,
+    # even when a topic word appears in it (低保真耳机, 托育概念股)
+    if match.out_of_scope >= top.score or match.out_of_scope > top.example + limits.oos_margin:
         return Verdict(Decision.DECLINE, reason="closer to an out-of-scope question")
 
-    close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.15]
+    close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
-    if top.score >= limits.answer and top.score - runner_up >= limits.margin:
+    named = [c for c in match.candidates if _named(c) and top.score - c.score < TWO_TOPICS]
+    if len(named) >= 2:  # 加装电梯和适老化改造: two topics named, ask which one
+        return Verdict(Decision.CLARIFY, options=tuple(c.intent_id for c in named[:MAX_OPTIONS]),
+                       reason="two topics named")
+    specific = _named(top) or top.vote >= limits.min_vote  # not just 补贴怎么申请
+    if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
+    rival = max(runner_up, match.out_of_scope)
+    if specific and top.score >= limits.lead_floor and top.score - rival >= limits.lead_gap:
+        return Verdict(Decision.ANSWER, top.intent_id, reason="clear lead")
     if context and context in {c.intent_id for c in close}:
         return Verdict(Decision.ANSWER, context, reason="follow-up")
     if context and has_facet_cue and top.score < limits.answer:

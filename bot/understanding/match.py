@@ -1,11 +1,14 @@
 """The one scorer: ranks intents for a normalised question against examples, keywords and pinyin.
 
-Similarity of a question to one example is the best of three views:
-- IDF-weighted character unigram+bigram overlap: a weighted geometric mean of how much of the
-  example the question covers and how much of the question the example explains;
-- the same over toneless pinyin syllables, so homophone typos and pinyin input match;
-- rapidfuzz's edit-distance ratio, for near-identical wording with small slips.
-Keywords (and their pinyin) give strong evidence; negatives and out-of-scope anchors pull down.
+An intent's score combines:
+- the closest example: IDF-weighted character and pinyin n-gram overlap (a weighted geometric
+  mean of how much of the example the question covers and how much of the question the example
+  explains), or rapidfuzz's edit-distance ratio for near-identical wording with small slips;
+- the vote of the question's n-grams: how strongly its words, wherever they occur in the
+  intent's examples, point to this intent rather than to others (catches paraphrases whose words
+  are spread over several examples);
+- keywords written out, or matching by pinyin (homophone typos such as 低包, 加装电题).
+Negatives pull an intent down; out-of-scope anchors compete as one more class.
 """
 
 from __future__ import annotations
@@ -15,19 +18,33 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.models import Intent
 from bot.understanding.pinyin import syllables
 
-OUT_OF_SCOPE = ""        # owner of out-of-scope anchors in the index
-EXAMPLE_SIDE = 0.7       # how much the example's coverage counts against the question's
-PINYIN_WEIGHT = 0.92     # pinyin-only agreement is a little weaker than the same characters
-UNIGRAM_WEIGHT = 0.5     # single characters say less than pairs
-KEYWORD_SCORE = 0.80     # a topic keyword written out in the question
-PINYIN_KEYWORD_SCORE = 0.74
-BOTH_BONUS = 0.08        # keyword and a close example agree
-NEGATIVE_SLACK = 0.08    # a negative this close to the best example starts to pull down
+OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the scorer's parts are mixed; fixed in code, checked by the dev-split evaluation."""
+
+    example_side: float = 0.5     # example coverage vs question coverage in the geometric mean
+    pinyin: float = 0.92          # pinyin-only agreement is a little weaker than the same characters
+    unigram: float = 0.5          # single characters say less than pairs
+    vote: float = 0.9             # the n-gram vote, relative to the closest example
+    keyword: float = 0.80         # a topic keyword written out
+    pinyin_keyword: float = 0.74  # a keyword of three or more syllables matched by its sound
+    pinyin_keyword_short: float = 0.55  # a two-syllable one (招工 ~ 找工) says much less
+    vote_prior: float = 3.0       # weight a question needs before its vote counts fully
+    vote_smoothing: float = 0.02  # a word must recur in an intent's examples before it votes firmly
+    generic: float = 0.3          # question words (怎么, 申请, 多少) say little about the topic
+    both_bonus: float = 0.08      # keyword and a close example agree
+    negative_slack: float = 0.08  # a negative this close to the best example starts to pull down
+
 
 Grams = dict[str, float]
 
@@ -46,6 +63,8 @@ class Candidate:
     score: float
     evidence: str
     matched: str
+    example: float = 0.0  # the closest example's part of the score, without keywords
+    vote: float = 0.0     # how much of the question's wording points to this intent alone
 
 
 @dataclass(frozen=True)
@@ -62,17 +81,6 @@ class MatchResult:
         return self.candidates[0] if self.candidates else None
 
 
-@dataclass(frozen=True)
-class _Entry:
-    owner: str
-    text: str
-    negative: bool
-    chars: Grams
-    pinyin: Grams
-    chars_norm2: float
-    pinyin_norm2: float
-
-
 class Matcher:
     """An index over normalised examples, built once per knowledge snapshot."""
 
@@ -81,125 +89,188 @@ class Matcher:
         intents: Iterable[Intent],
         out_of_scope: Iterable[str],
         norm: Callable[[str], str],
+        weights: Weights | None = None,
+        generic: Iterable[str] = (),
     ) -> None:
+        self.w = weights or Weights()
+        self._generic: set[str] = set()
+        for word in generic:
+            word = norm(word).replace(" ", "")
+            self._generic.update(_grams(word, syllables(word)))
         raw: list[tuple[str, str, bool]] = []
         self._keywords: list[tuple[str, str, tuple[str, ...]]] = []
         for intent in intents:
             raw += [(intent.id, norm(e), False) for e in (*intent.examples, intent.title)]
             raw += [(intent.id, norm(n), True) for n in intent.negatives]
             for keyword in (*intent.keywords, intent.title):
-                key = norm(keyword)
+                key = norm(keyword).replace(" ", "")
                 if len(key) >= 2:
                     self._keywords.append((intent.id, key, tuple(syllables(key))))
         raw += [(OUT_OF_SCOPE, norm(a), False) for a in out_of_scope]
-        raw = [r for r in dict.fromkeys(raw) if r[1]]
+        raw = [r for r in dict.fromkeys(raw) if r[1]]  # grouped by owner, in order
 
-        grams_of = [_grams(text.replace(" ", ""), syllables(text)) for _, text, _ in raw]
+        grams_of = [set(_grams(text.replace(" ", ""), syllables(text))) for _, text, _ in raw]
         df: dict[str, int] = defaultdict(int)
         for grams in grams_of:
-            for gram in set(grams):
+            for gram in grams:
                 df[gram] += 1
-        total = len(raw)
-        self._idf_default = math.log(1 + total)
-        self._idf = {g: math.log(1 + total / n) for g, n in df.items()}
+        self._idf_default = math.log(1 + len(raw))
+        self._idf = {g: math.log(1 + len(raw) / n) for g, n in df.items()}
 
-        self._entries: list[_Entry] = []
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for index, ((owner, text, negative), grams) in enumerate(zip(raw, grams_of, strict=True)):
-            chars, pinyin = self._weights(grams)
-            self._entries.append(
-                _Entry(owner, text, negative, chars, pinyin,
-                       sum(w * w for w in chars.values()), sum(w * w for w in pinyin.values()))
+        self._owners = list(dict.fromkeys(owner for owner, _, _ in raw))
+        owner_index = {owner: i for i, owner in enumerate(self._owners)}
+        self._owner_of = np.array([owner_index[o] for o, _, _ in raw], dtype=np.int32)
+        self._starts = np.searchsorted(self._owner_of, np.arange(len(self._owners)))
+        self._negative = np.array([n for _, _, n in raw], dtype=bool)
+        self._texts = [text for _, text, _ in raw]
+        norms = np.zeros((2, len(raw)))
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for index, grams in enumerate(grams_of):
+            for channel, part in enumerate(self._weights(grams)):
+                norms[channel, index] = _norm2(part)
+                for gram, weight in part.items():
+                    postings[gram][0].append(index)
+                    postings[gram][1].append(weight)
+        self._norm2 = np.where(norms > 0, norms, np.inf)
+        self._postings = {
+            g: (np.array(i, dtype=np.int32), np.array(w)) for g, (i, w) in postings.items()
+        }
+        self._votes = self._vote_table(raw, grams_of, owner_index)
+
+    def _vote_table(
+        self, raw: list[tuple[str, str, bool]], grams_of: list[set[str]], owner_index: dict[str, int]
+    ) -> dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
+        """For each n-gram, how its occurrences split over owners (sizes evened out)."""
+        size: dict[str, int] = defaultdict(int)
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for (owner, _, negative), grams in zip(raw, grams_of, strict=True):
+            if negative:
+                continue
+            size[owner] += 1
+            for gram in grams:
+                counts[gram][owner] += 1
+        table = {}
+        for gram, by_owner in counts.items():
+            rates = {owner: n / size[owner] for owner, n in by_owner.items()}
+            total = sum(rates.values()) + self.w.vote_smoothing
+            table[gram] = (
+                np.array([owner_index[o] for o in rates], dtype=np.int32),
+                np.array([r / total for r in rates.values()]),
             )
-            for gram, weight in (*chars.items(), *pinyin.items()):
-                self._postings[gram].append((index, weight))
-        self._texts = [e.text for e in self._entries]
+        return table
 
     def _weights(self, grams: Iterable[str]) -> tuple[Grams, Grams]:
         chars: Grams = {}
         pinyin: Grams = {}
-        for gram in set(grams):
+        for gram in grams:
             weight = self._idf.get(gram, self._idf_default)
             single = len(gram) == 2 or (gram[0] == "p" and "_" not in gram)
-            weight *= UNIGRAM_WEIGHT if single else 1.0
+            weight *= self.w.unigram if single else 1.0
+            weight *= self.w.generic if gram in self._generic else 1.0
             (chars if gram[0] == "c" else pinyin)[gram] = weight
         return chars, pinyin
 
     def _keyword_hits(self, text: str, sylls: list[str]) -> dict[str, tuple[float, str]]:
+        """Keywords found written out, or (marked with ~) by their sound."""
         hits: dict[str, tuple[float, str]] = {}
-        joined = " " + " ".join(sylls) + " "
+        spoken = " " + " ".join(sylls) + " "
         compact = text.replace(" ", "")
         for owner, key, key_sylls in self._keywords:
-            if key.replace(" ", "") in compact:
-                score = KEYWORD_SCORE + 0.02 * min(len(key) - 2, 3)
-            elif len(key_sylls) >= 2 and f" {' '.join(key_sylls)} " in joined:
-                score = PINYIN_KEYWORD_SCORE
+            if key in compact:
+                score = self.w.keyword + 0.02 * min(len(key) - 2, 3)
+            elif len(key_sylls) >= 2 and f" {' '.join(key_sylls)} " in spoken:
+                long_key = len(key_sylls) >= 3
+                score = self.w.pinyin_keyword if long_key else self.w.pinyin_keyword_short
+                key = "~" + key
             else:
                 continue
             if score > hits.get(owner, (0.0, ""))[0]:
                 hits[owner] = (score, key)
         return hits
 
+    def _closest(self, text: str, queries: tuple[Grams, Grams]) -> npt.NDArray[np.float64]:
+        """Similarity of the question to every entry (0 where nothing is shared)."""
+        sims = np.zeros(len(self._texts))
+        side = self.w.example_side
+        for channel, query in enumerate(queries):
+            dots = np.zeros(len(self._texts))
+            for gram, weight in query.items():
+                found = self._postings.get(gram)
+                if found is not None:
+                    dots[found[0]] += weight * found[1]
+            covers_example = np.minimum(dots / self._norm2[channel], 1.0)
+            explains_query = np.minimum(dots / (_norm2(query) or 1.0), 1.0)
+            factor = 1.0 if channel == 0 else self.w.pinyin
+            np.maximum(sims, factor * covers_example**side * explains_query ** (1 - side), out=sims)
+        for _, ratio, index in process.extract(
+            text, self._texts, scorer=fuzz.ratio, limit=10, score_cutoff=88
+        ):
+            sims[index] = max(sims[index], ratio / 100.0)
+        return sims
+
+    def _vote(self, queries: tuple[Grams, Grams]) -> npt.NDArray[np.float64]:
+        """Share of the question's weight that points to each owner."""
+        best = np.zeros(len(self._owners))
+        for channel, query in enumerate(queries):
+            votes = np.zeros(len(self._owners))
+            for gram, weight in query.items():
+                found = self._votes.get(gram)
+                if found is not None:
+                    votes[found[0]] += weight * found[1]
+            factor = 1.0 if channel == 0 else self.w.pinyin
+            # short questions carry little evidence: a prior weight keeps "谢" from voting 100%
+            np.maximum(best, factor * votes / (sum(query.values()) + self.w.vote_prior), out=best)
+        return best
+
     def match(self, text: str) -> MatchResult:
         """Score every intent for normalised `text`; best first."""
         sylls = syllables(text)
-        chars_q, pinyin_q = self._weights(_grams(text.replace(" ", ""), sylls))
-        norm_c = math.sqrt(sum(w * w for w in chars_q.values())) or 1.0
-        norm_p = math.sqrt(sum(w * w for w in pinyin_q.values())) or 1.0
-
-        dots_c: dict[int, float] = defaultdict(float)
-        dots_p: dict[int, float] = defaultdict(float)
-        for query, dots in ((chars_q, dots_c), (pinyin_q, dots_p)):
-            for gram, weight in query.items():
-                for index, entry_weight in self._postings.get(gram, ()):
-                    dots[index] += weight * entry_weight
-
-        sims: dict[int, float] = {}
-        for dots, norm_q, is_chars in ((dots_c, norm_c, True), (dots_p, norm_p, False)):
-            factor = 1.0 if is_chars else PINYIN_WEIGHT
-            for index, dot in dots.items():
-                entry = self._entries[index]
-                norm2 = entry.chars_norm2 if is_chars else entry.pinyin_norm2
-                if norm2 <= 0:
-                    continue
-                covers_example = min(dot / norm2, 1.0)
-                explains_query = min(dot / (norm_q * norm_q), 1.0)
-                sim = factor * covers_example**EXAMPLE_SIDE * explains_query ** (1 - EXAMPLE_SIDE)
-                if sim > sims.get(index, 0.0):
-                    sims[index] = sim
-        for _, ratio, index in process.extract(
-            text, self._texts, scorer=fuzz.ratio, limit=10, score_cutoff=70
-        ):
-            sims[index] = max(sims.get(index, 0.0), ratio / 100.0)
-
-        best: dict[str, tuple[float, str]] = {}
-        worst: dict[str, float] = {}
-        for index, sim in sims.items():
-            entry = self._entries[index]
-            if entry.negative:
-                worst[entry.owner] = max(worst.get(entry.owner, 0.0), sim)
-            elif sim > best.get(entry.owner, (0.0, ""))[0]:
-                best[entry.owner] = (sim, entry.text)
-
-        out_of_scope, oos_text = best.pop(OUT_OF_SCOPE, (0.0, ""))
+        queries = self._weights(set(_grams(text.replace(" ", ""), sylls)))
+        sims = self._closest(text, queries)
+        positive = np.where(self._negative, 0.0, sims)
+        negative = np.where(self._negative, sims, 0.0)
+        best = np.maximum.reduceat(positive, self._starts)
+        worst = np.maximum.reduceat(negative, self._starts)
+        vote = self.w.vote * self._vote(queries)
         hits = self._keyword_hits(text, sylls)
+
         candidates = []
-        for owner in set(best) | set(hits):
-            example_score, example = best.get(owner, (0.0, ""))
+        out_of_scope, oos_text = 0.0, ""
+        for index, owner in enumerate(self._owners):
+            example_score = float(max(best[index], vote[index]))
             keyword_score, keyword = hits.get(owner, (0.0, ""))
+            if example_score < 0.05 and not keyword_score:
+                continue
+            if owner == OUT_OF_SCOPE:
+                out_of_scope, oos_text = example_score, self._best_text(index, positive)
+                continue
+            kind = "sound" if keyword.startswith("~") else "keyword"
             if keyword_score and example_score >= 0.5:
-                score, evidence, matched = max(keyword_score, example_score) + BOTH_BONUS, "both", example
+                score, evidence = max(keyword_score, example_score) + self.w.both_bonus, f"both-{kind}"
             elif keyword_score > example_score:
-                score, evidence, matched = keyword_score, "keyword", keyword
+                score, evidence = keyword_score, kind
             else:
-                score, evidence, matched = example_score, "example", example
-            pull = worst.get(owner, 0.0) - (example_score - NEGATIVE_SLACK)
+                score, evidence = example_score, "example"
+            pull = float(worst[index]) - (example_score - self.w.negative_slack)
             if pull > 0:
                 score -= 1.5 * pull
                 evidence += "-negative"
-            candidates.append(Candidate(owner, round(min(score, 1.0), 4), evidence, matched))
+            matched = keyword if evidence.startswith(("keyword", "sound")) else self._best_text(index, positive)
+            candidates.append(
+                Candidate(owner, round(min(score, 1.0), 4), evidence, matched,
+                          round(example_score, 4), round(float(vote[index]), 4))
+            )
         candidates.sort(key=lambda c: (-c.score, c.intent_id))
         return MatchResult(tuple(candidates), round(out_of_scope, 4), oos_text)
+
+    def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
+        start = int(self._starts[owner])
+        end = int(self._starts[owner + 1]) if owner + 1 < len(self._starts) else len(sims)
+        return self._texts[start + int(np.argmax(sims[start:end]))]
+
+
+def _norm2(grams: Grams) -> float:
+    return sum(w * w for w in grams.values())
 
 
 def merge(results: Sequence[MatchResult]) -> MatchResult:
@@ -207,11 +278,10 @@ def merge(results: Sequence[MatchResult]) -> MatchResult:
     best: dict[str, Candidate] = {}
     for result in results:
         for candidate in result.candidates:
-            if candidate.score > best.get(candidate.intent_id, candidate).score or (
-                candidate.intent_id not in best
-            ):
+            known = best.get(candidate.intent_id)
+            if known is None or candidate.score > known.score:
                 best[candidate.intent_id] = candidate
     # the out-of-scope pull comes from the part that best matched a topic, not from chatter
-    oos = max(results, key=lambda r: r.top.score if r.top else -1.0)
+    basis = max(results, key=lambda r: r.top.score if r.top else -1.0)
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.intent_id))
-    return MatchResult(tuple(ranked), oos.out_of_scope, oos.out_of_scope_match)
+    return MatchResult(tuple(ranked), basis.out_of_scope, basis.out_of_scope_match)

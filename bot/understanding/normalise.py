@@ -22,6 +22,20 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def _plain_latin(text: str) -> str:
+    """Drop tone marks from latin letters (dībǎo → dibao); Chinese is untouched."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if char in "üǖǘǚǜ":
+            char = "v"
+        elif "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff":
+            char = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        out.append(char)
+    return "".join(out)
+
+
 def _keep(char: str) -> bool:
     category = unicodedata.category(char)
     return category[0] in "LN"
@@ -30,7 +44,7 @@ def _keep(char: str) -> bool:
 def clean(text: str) -> str:
     """NFKC, traditional→simplified, lowercase; drop emoji, control and punctuation."""
     text = unicodedata.normalize("NFKC", text)[:MAX_CHARS]
-    text = _t2s().convert(text).lower()
+    text = _plain_latin(_t2s().convert(text).lower())
     text = "".join(c if _keep(c) else " " for c in text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return _SPACES.sub(" ", text).strip()

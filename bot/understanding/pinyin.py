@@ -41,13 +41,22 @@ def segment(letters: str) -> list[str] | None:
 
 
 def syllables(text: str) -> list[str]:
-    """Pinyin syllables of normalised text: Chinese is converted, pinyin input is segmented."""
+    """Pinyin syllables of normalised text: Chinese is converted, pinyin input is segmented.
+
+    Latin words are read as pinyin only when most of them are pinyin, so English or SQL
+    ("select from dibao") is not mistaken for a question typed in pinyin.
+    """
+    runs = _RUNS.findall(text)
+    latin = [run for run in runs if run.isascii() and run.isalpha()]
+    readable = {run: segment(run) for run in latin}
+    as_pinyin = sum(1 for parts in readable.values() if parts) >= 0.6 * len(latin)
     out: list[str] = []
-    for run in _RUNS.findall(text):
-        if run[0].isdigit():
+    for run in runs:
+        if run in readable:
+            parts = readable[run]
+            out.extend(parts if parts and as_pinyin else [run])
+        elif run[0].isdigit():
             out.append(run)
-        elif run.isascii():
-            out.extend(segment(run) or [run])
         else:
             out.extend(lazy_pinyin(run))
     return out

@@ -1,0 +1,130 @@
+"""Speed and memory benchmarks with the targets from the product brief.
+
+    python benchmarks/run.py          # prints a table; exit 1 if a target is missed
+
+- warm latency per question, in-process, with the real knowledge (p50/p99 ≤ 5 ms);
+- warm latency with a synthetic knowledge base of 500 intents × 20 examples (p99 ≤ 20 ms);
+- cold start of `python -m bot ask` (≤ 2 s);
+- peak RSS of a process that loads the real knowledge and answers every labelled question (≤ 200 MB).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import Settings  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.knowledge.models import Facet, Intent, Lexicon, OutOfScope, Point, Source  # noqa: E402
+from bot.knowledge.snapshot import Snapshot  # noqa: E402
+from bot.service import build_engine  # noqa: E402
+
+COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed(engine: Engine, questions: list[str], rounds: int) -> list[float]:
+    for q in questions[:50]:
+        engine.ask(q)  # warm caches
+    times = []
+    for _ in range(rounds):
+        for q in questions:
+            started = time.perf_counter()
+            engine.ask(q)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def labelled_questions() -> list[str]:
+    out = []
+    for name in ("dev.jsonl", "test.jsonl"):
+        for line in (ROOT / "tests/data" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line)["text"])
+    return out
+
+
+def synthetic_engine(intents: int, examples: int, rng: random.Random) -> Engine:
+    def sentence() -> str:
+        return "".join(rng.choice(COMMON) for _ in range(rng.randint(6, 18)))
+
+    source = Source(id="synthetic", kind="notice", title="合成资料")
+    facet = Facet(points=(Point(text="合成的说明。", cite=("synthetic",)),), as_of=dt.date.today())
+    made = {
+        f"topic_{i}": Intent(
+            id=f"topic_{i}", title=f"话题{i}", keywords=(), examples=tuple(sentence() for _ in range(examples)),
+            negatives=(), facets={"overview": facet},
+        )
+        for i in range(intents)
+    }
+    snapshot = Snapshot("synthetic", made, {"synthetic": source}, Lexicon(), OutOfScope(),
+                        dt.datetime.now(dt.UTC))
+    return Engine(snapshot)
+
+
+def cold_start() -> float:
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "ask", "--no-log", "低保怎么申请"], cwd=ROOT,
+                       check=True, capture_output=True)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def rss_child() -> None:
+    engine = build_engine(Settings())
+    for q in labelled_questions():
+        engine.ask(q)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--rss-child"]:
+        rss_child()
+        return 0
+    rng = random.Random(11)
+    real = build_engine(Settings())
+    questions = labelled_questions()
+    real_times = timed(real, questions, rounds=3)
+    synthetic = synthetic_engine(500, 20, rng)
+    synthetic_questions = [
+        "".join(rng.choice(COMMON) for _ in range(rng.randint(4, 30))) for _ in range(300)
+    ]
+    synthetic_times = timed(synthetic, synthetic_questions, rounds=2)
+    cold = cold_start()
+    rss = float(subprocess.run([sys.executable, __file__, "--rss-child"], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout.strip())
+    rows = [
+        ("real knowledge p50 (ms)", percentile(real_times, 0.5), None),
+        ("real knowledge p99 (ms)", percentile(real_times, 0.99), 5.0),
+        ("500 intents × 20 examples p50 (ms)", percentile(synthetic_times, 0.5), None),
+        ("500 intents × 20 examples p99 (ms)", percentile(synthetic_times, 0.99), 20.0),
+        ("cold `ask` (s)", cold, 2.0),
+        ("peak RSS (MB)", rss, 200.0),
+    ]
+    print("| measure | value | target |\n|---|---|---|")
+    failed = False
+    for name, value, target in rows:
+        ok = target is None or value <= target
+        failed |= not ok
+        print(f"| {name} | {value:.2f} | {'' if target is None else f'≤ {target:g}'}{'' if ok else ' MISSED'} |")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
