@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.answers import Answer
 from pydantic import ValidationError
 
+from bot.answers import Answer
 from bot.config import PROJECT_ROOT, ConfigError, Settings
 from bot.engine import Engine
 from bot.knowledge.snapshot import KnowledgeError, check
@@ -37,8 +37,14 @@ def answer_json(text: str, answer: Answer) -> dict[str, object]:
         "candidates": [option.id for option in answer.candidates],
         "answer": render_plain(answer),
         "citations": [
-            {"number": c.number, "source_id": c.source_id, "title": c.title, "date": c.date,
-             "by": c.by, "locators": list(c.locators)}
+            {
+                "number": c.number,
+                "source_id": c.source_id,
+                "title": c.title,
+                "date": c.date,
+                "by": c.by,
+                "locators": list(c.locators),
+            }
             for c in answer.citations
         ],
         "as_of": answer.as_of.isoformat() if answer.as_of else None,
@@ -101,9 +107,11 @@ def cmd_validate(settings: Settings) -> int:
         return 1
     examples = sum(len(i.examples) for i in snapshot.intents.values())
     facets = sum(len(i.facets) for i in snapshot.intents.values())
-    print(f"OK: {len(snapshot.intents)} intents, {examples} examples, {facets} facets, "
-          f"{len(snapshot.sources)} sources, {len(snapshot.out_of_scope.examples)} out-of-scope "
-          f"examples (version {snapshot.version}).")
+    print(
+        f"OK: {len(snapshot.intents)} intents, {examples} examples, {facets} facets, "
+        f"{len(snapshot.sources)} sources, {len(snapshot.out_of_scope.examples)} out-of-scope "
+        f"examples (version {snapshot.version})."
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The `Answer` every channel renders, how it is composed, and every Chinese sentence the bot says."""
+"""The `Answer` every channel renders, how it is composed, and every sentence the bot says."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ REFUSE = (
 )
 CLARIFY = "我不太确定您问的是哪一项，请选一个："
 SMALLTALK = {
-    "greeting": "您好！我是晋中民生问答，可以帮您了解晋中的民生政策。请直接打字提问，比如“低保怎么申请”。",
+    "greeting": (
+        "您好！我是晋中民生问答，可以帮您了解晋中的民生政策。请直接打字提问，比如“低保怎么申请”。"
+    ),
     "thanks": "不客气！还有别的问题随时问我。",
     "identity": (
         "我是晋中民生问答，根据晋中本地新闻报道和国家政策文件回答民生政策问题，每条信息都注明出处。"
@@ -135,8 +137,16 @@ class Answer:
 
 def _citation(number: int, source: Source, locators: list[str]) -> Citation:
     by = "记者 " + "、".join(source.reporters) if source.reporters else source.issuer
-    return Citation(number, source.id, source.title, source.kind, source.date, by,
-                    tuple(locators), source.reported_by)
+    return Citation(
+        number,
+        source.id,
+        source.title,
+        source.kind,
+        source.date,
+        by,
+        tuple(locators),
+        source.reported_by,
+    )
 
 
 def compose_facet(
@@ -169,9 +179,11 @@ def compose_facet(
     if sentences:
         lines.append("".join(sentences))
     if facet.unknown:
-        lines.append(f"资料里没有写明{facet.unknown}，请向{facet.ask}咨询，也可以拨打{HOTLINE}。"
-                     if HOTLINE[:5] not in (facet.ask or "")
-                     else f"资料里没有写明{facet.unknown}，请向{facet.ask}咨询。")
+        lines.append(
+            f"资料里没有写明{facet.unknown}，请向{facet.ask}咨询，也可以拨打{HOTLINE}。"
+            if HOTLINE[:5] not in (facet.ask or "")
+            else f"资料里没有写明{facet.unknown}，请向{facet.ask}咨询。"
+        )
     citations = tuple(
         _citation(number, sources[source_id], locators[source_id])
         for source_id, number in order.items()

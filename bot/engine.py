@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from typing import Any
@@ -9,17 +10,18 @@ from typing import Any
 from bot import answers
 from bot.answers import Answer, Option
 from bot.config import Thresholds
+from bot.knowledge.models import FacetId
 from bot.knowledge.snapshot import Snapshot
 from bot.store.masking import contains_personal_data
 from bot.understanding.cues import Cues
-from bot.knowledge.models import FacetId
 from bot.understanding.decide import Decision, Verdict, decide
-from bot.understanding.match import MatchResult, Matcher, merge
+from bot.understanding.match import Matcher, MatchResult, merge
 from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 
 log = logging.getLogger(__name__)
 
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
+MAX_CLAUSES = 12  # rambling beyond this many clauses adds noise, not meaning
 _CLAUSE = re.compile(r"[。！？!?；;，,、\n～~…]+|\s{2,}")
 
 
@@ -32,7 +34,9 @@ class Engine:
         self.normalise = Normaliser(snapshot.lexicon)
         self.cues = Cues(snapshot.lexicon, self.normalise)
         self.matcher = Matcher(
-            snapshot.intents.values(), snapshot.out_of_scope.examples, self.normalise,
+            snapshot.intents.values(),
+            snapshot.out_of_scope.examples,
+            self.normalise,
             generic=snapshot.lexicon.generic,
         )
 
@@ -41,14 +45,23 @@ class Engine:
         """The knowledge version this engine answers from."""
         return self.snapshot.version
 
-    def match(self, text: str) -> MatchResult:
+    def match(self, text: str, memo: dict[str, MatchResult] | None = None) -> MatchResult:
         """Ranked candidates for raw text; long messages also clause by clause."""
+        memo = {} if memo is None else memo
+
+        def match_once(normalised: str) -> MatchResult:
+            if normalised not in memo:
+                memo[normalised] = self.matcher.match(normalised)
+            return memo[normalised]
+
         whole = self.normalise(text)
         if len(whole) <= LONG_MESSAGE:
-            return self.matcher.match(whole)
+            return match_once(whole)
         clauses = [c for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS])) if c]
-        windows = {whole, *clauses, *(a + b for a, b in zip(clauses, clauses[1:], strict=False))}
-        return merge([self.matcher.match(w) for w in windows])
+        clauses = clauses[:MAX_CLAUSES]
+        pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
+        windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
+        return merge([match_once(w) for w in dict.fromkeys(windows)])
 
     def ask(self, text: str, context: str | None = None) -> Answer:
         """Understand one message and compose the reply."""
@@ -67,10 +80,13 @@ class Engine:
             return reply(Decision.DECLINE, answers.EMPTY, reason="empty")
 
         known_context = context if context in self.snapshot.intents else None
-        result, verdict, facet = self._understand(text, known_context)
+        memo: dict[str, MatchResult] = {}
+        result, verdict, facet = self._understand(text, known_context, memo)
         if verdict.decision is Decision.CLARIFY:
-            result, verdict, facet = self._first_clear_question(text, known_context) or (
-                result, verdict, facet
+            result, verdict, facet = self._first_clear_question(text, known_context, memo) or (
+                result,
+                verdict,
+                facet,
             )
         top = result.top
         runner = result.candidates[1] if len(result.candidates) > 1 else None
@@ -81,8 +97,14 @@ class Engine:
             "reason": verdict.reason,
         }
         place = self.cues.elsewhere(cleaned)
-        if place and verdict.decision is not Decision.DECLINE and (top is None or place not in top.matched):
-            return reply(Decision.DECLINE, answers.elsewhere_text(place), **{**scores, "reason": "elsewhere"})
+        if (
+            place
+            and verdict.decision is not Decision.DECLINE
+            and (top is None or place not in top.matched)
+        ):
+            return reply(
+                Decision.DECLINE, answers.elsewhere_text(place), **{**scores, "reason": "elsewhere"}
+            )
         if verdict.decision is not Decision.ANSWER:
             smalltalk = self.cues.smalltalk(normalised)
             if smalltalk is not None:
@@ -91,28 +113,35 @@ class Engine:
             options = tuple(Option(i, self.snapshot.intents[i].title) for i in verdict.options)
             return reply(Decision.CLARIFY, answers.CLARIFY, candidates=options, **scores)
         if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
-            return reply(Decision.DECLINE, answers.decline_text(self.snapshot.topic_titles()), **scores)
+            return reply(
+                Decision.DECLINE, answers.decline_text(self.snapshot.topic_titles()), **scores
+            )
         return self.answer_intent(verdict.intent_id, facet, text=cleaned, flags=flags, **scores)
 
     def _understand(
-        self, text: str, context: str | None
+        self, text: str, context: str | None, memo: dict[str, MatchResult]
     ) -> tuple[MatchResult, Verdict, FacetId | None]:
         normalised = self.normalise(text)
-        result = self.match(text)
+        result = self.match(text, memo)
         facet = self.cues.facet(normalised)
-        verdict = decide(result, self.thresholds, context=context, has_facet_cue=facet is not None,
-                         length=len(normalised))
+        verdict = decide(
+            result,
+            self.thresholds,
+            context=context,
+            has_facet_cue=facet is not None,
+            length=len(normalised),
+        )
         return result, verdict, facet
 
     def _first_clear_question(
-        self, text: str, context: str | None
+        self, text: str, context: str | None, memo: dict[str, MatchResult]
     ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
         """In a message asking several things, the first part that can be answered confidently."""
         parts = [p for p in _CLAUSE.split(text[:MAX_CHARS]) if self.normalise(p)]
         if len(parts) < 2:
             return None
         for part in parts:
-            understood = self._understand(part, context)
+            understood = self._understand(part, context, memo)
             if understood[1].decision is Decision.ANSWER:
                 return understood
         return None
@@ -120,7 +149,7 @@ class Engine:
     def answer_intent(
         self,
         intent_id: str,
-        facet: str | None = None,
+        facet: FacetId | None = None,
         *,
         text: str = "",
         flags: tuple[str, ...] = (),
@@ -131,21 +160,24 @@ class Engine:
     ) -> Answer:
         """The answer for a known intent and facet (also used when a resident picks an option)."""
         intent = self.snapshot.intents[intent_id]
-        chosen = facet if facet in intent.facets else "overview"
+        chosen: FacetId = facet if facet is not None and facet in intent.facets else "overview"
         county = self.cues.county(text) if text else None
         parts, citations, as_of = answers.compose_facet(
-            intent, chosen, self.snapshot.sources, county  # type: ignore[arg-type]
+            intent,
+            chosen,
+            self.snapshot.sources,
+            county,
         )
         return Answer(
             Decision.ANSWER,
             parts,
             intent=intent.id,
             intent_title=intent.title,
-            facet=chosen,  # type: ignore[arg-type]
+            facet=chosen,
             score=score,
             citations=citations,
             as_of=as_of,
-            follow_ups=answers.follow_ups(intent, chosen),  # type: ignore[arg-type]
+            follow_ups=answers.follow_ups(intent, chosen),
             county=county,
             runner_up=runner_up,
             runner_up_score=runner_up_score,

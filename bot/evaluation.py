@@ -14,7 +14,10 @@ from bot.engine import Engine
 from bot.understanding.decide import Decision
 
 CORE = (
-    "childcare_subsidy", "sibling_kindergarten", "elevator_retrofit", "dibao",
+    "childcare_subsidy",
+    "sibling_kindergarten",
+    "elevator_retrofit",
+    "dibao",
     "employment_social_security_points",
 )
 NOT_TOPICS = ("decline", "smalltalk", "urgent")
@@ -70,8 +73,16 @@ def load_cases(path: Path) -> list[Case]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            cases.append(Case(row["text"], row["expect"], row.get("kind", ""), row.get("facet"),
-                              row.get("context"), tuple(row.get("also") or ())))
+            cases.append(
+                Case(
+                    row["text"],
+                    row["expect"],
+                    row.get("kind", ""),
+                    row.get("facet"),
+                    row.get("context"),
+                    tuple(row.get("also") or ()),
+                )
+            )
     return cases
 
 
@@ -86,7 +97,9 @@ def run_engine(engine: Engine, cases: Iterable[Case]) -> list[Outcome]:
 
 def baseline(engine: Engine, threshold: float) -> Callable[[Case], Outcome]:
     """Plain rapidfuzz: the intent of the best WRatio example, answered above `threshold`."""
-    examples = [(engine.normalise(e), i.id) for i in engine.snapshot.intents.values() for e in i.examples]
+    examples = [
+        (engine.normalise(e), i.id) for i in engine.snapshot.intents.values() for e in i.examples
+    ]
     texts = [text for text, _ in examples]
 
     def classify(case: Case) -> Outcome:
@@ -132,7 +145,9 @@ def measure(outcomes: list[Outcome]) -> Metrics:
     for o in outcomes:
         confusion[o.case.expect][o.label] += 1
     per_intent = {}
-    for intent in sorted({o.case.expect for o in topics} | {o.intent for o in outcomes if o.intent}):
+    for intent in sorted(
+        {o.case.expect for o in topics} | {o.intent for o in outcomes if o.intent}
+    ):
         predicted = [o for o in outcomes if o.decision == "answer" and o.intent == intent]
         actual = [o for o in outcomes if o.case.expect == intent]
         precision = _share(sum(o.correct for o in predicted), len(predicted))
@@ -176,17 +191,25 @@ def report(path: Path, engine: Engine, baseline_threshold: float) -> tuple[str, 
         *summary_rows(f"rapidfuzz WRatio baseline (≥{baseline_threshold:g})", b),
         "",
         "Per kind (this engine): right / total",
-        *(f"  {kind:<14} {ok:>4} / {n:<4} {_share(ok, n):.0%}" for kind, (ok, n) in m.per_kind.items()),
+        *(
+            f"  {kind:<14} {ok:>4} / {n:<4} {_share(ok, n):.0%}"
+            for kind, (ok, n) in m.per_kind.items()
+        ),
         "",
         "Per intent (this engine): precision / recall / questions",
         *(f"  {i:<36} {p:.0%} / {r:.0%} / {n}" for i, (p, r, n) in m.per_intent.items()),
         "",
         "Confusion (expected → what the engine did)",
-        *(f"  {exp:<36} " + ", ".join(f"{lab}:{n}" for lab, n in got.most_common())
-          for exp, got in sorted(m.confusion.items())),
+        *(
+            f"  {exp:<36} " + ", ".join(f"{lab}:{n}" for lab, n in got.most_common())
+            for exp, got in sorted(m.confusion.items())
+        ),
         "",
         "Errors",
-        *(f"  [{o.case.kind}] {o.case.text[:60]!r} expected {o.case.expect} got {o.label}"
-          for o in ours if not o.correct),
+        *(
+            f"  [{o.case.kind}] {o.case.text[:60]!r} expected {o.case.expect} got {o.label}"
+            for o in ours
+            if not o.correct
+        ),
     ]
     return "\n".join(lines), m

@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 def source_texts(settings: Settings) -> SourceTexts | None:
     """The article and policy texts beside the project, when present (for content checks)."""
-    return SourceTexts.read(settings.sources_dir / "seeds", settings.sources_dir / "policy-facts.md")
+    return SourceTexts.read(
+        settings.sources_dir / "seeds", settings.sources_dir / "policy-facts.md"
+    )
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -35,7 +37,11 @@ class Service:
         self.salt = salt
 
     async def ask(
-        self, text: str, *, channel: str, user_id: str | int | None = None,
+        self,
+        text: str,
+        *,
+        channel: str,
+        user_id: str | int | None = None,
         context: str | None = None,
     ) -> Answer:
         """The engine's answer; the question is logged unless logging is off."""

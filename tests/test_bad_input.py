@@ -1,4 +1,4 @@
-"""Whatever a resident sends, they get a well-formed polite reply, and the message is logged masked."""
+"""Whatever a resident sends gets a polite, well-formed reply and is logged masked."""
 
 from __future__ import annotations
 
@@ -57,13 +57,17 @@ async def test_every_bad_input_is_logged_and_truncated(engine: Engine, tmp_path:
     for text in BAD_INPUTS.values():
         await service.ask(text, channel="test", user_id=1)
     await log.close()
-    rows = sqlite3.connect(tmp_path / "q.db").execute("SELECT text, decision FROM queries").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "q.db").execute("SELECT text, decision FROM queries").fetchall()
+    )
     assert len(rows) == len(BAD_INPUTS)
     assert max(len(text) for text, _ in rows) == MAX_STORED_CHARS
     assert "[号码]" in [text for text, _ in rows][-1]
 
 
-async def test_an_engine_failure_becomes_an_apology(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_engine_failure_becomes_an_apology(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(text: str, context: str | None = None) -> None:
         raise RuntimeError("boom")
 

@@ -17,26 +17,51 @@ from bot.config import PROJECT_ROOT
 def run(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}"}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        cwd=PROJECT_ROOT, env=env, timeout=60, check=False,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+        check=False,
     )
 
 
 def test_ask_json_gives_exactly_one_object_per_line(tmp_path: Path) -> None:
-    lines = ["低保咋申请", "", "电梯坏了找谁修", "补贴", "你好", "<b>低保</b>'; DROP TABLE queries;--"]
+    lines = [
+        "低保咋申请",
+        "",
+        "电梯坏了找谁修",
+        "补贴",
+        "你好",
+        "<b>低保</b>'; DROP TABLE queries;--",
+    ]
     result = run(["ask", "--json"], "\n".join(lines) + "\n", tmp_path)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["text"] for row in rows] == lines
     first = rows[0]
-    assert (first["decision"], first["intent"], first["facet"]) == ("answer", "dibao", "how_to_apply")
+    assert (first["decision"], first["intent"], first["facet"]) == (
+        "answer",
+        "dibao",
+        "how_to_apply",
+    )
     assert first["citations"] and all(c["source_id"] and c["title"] for c in first["citations"])
     assert "信息截至" in first["answer"]
     assert rows[1]["decision"] == "decline" and rows[1]["intent"] is None
     assert rows[2]["decision"] == "decline"
     for row in rows:
-        assert set(row) >= {"text", "decision", "intent", "facet", "score", "candidates", "answer",
-                            "citations"}
+        assert set(row) >= {
+            "text",
+            "decision",
+            "intent",
+            "facet",
+            "score",
+            "candidates",
+            "answer",
+            "citations",
+        }
         if row["decision"] != "answer":
             assert row["intent"] is None
     logged = sqlite3.connect(tmp_path / "q.db").execute("SELECT count(*) FROM queries").fetchone()
@@ -93,9 +118,15 @@ def test_evaluate_prints_the_comparison_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize("url", ["postgres://x", "mysql://y"])
 def test_unsupported_database_url_is_a_clear_error(tmp_path: Path, url: str) -> None:
     env = {**os.environ, "DATABASE_URL": url}
-    result = subprocess.run([sys.executable, "-m", "bot", "purge", "--older-than", "180d"],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "purge", "--older-than", "180d"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""The knowledge files validate, and every kind of mistake a clerk can make is reported with file and line."""
+"""The knowledge validates, and every mistake a clerk can make is reported with file and line."""
 
 from __future__ import annotations
 
@@ -37,8 +37,13 @@ def test_the_shipped_knowledge_is_valid() -> None:
     snapshot, problems = check(PROJECT_ROOT, TEXTS)
     assert problems == []
     assert snapshot is not None
-    core = ["childcare_subsidy", "sibling_kindergarten", "elevator_retrofit", "dibao",
-            "employment_social_security_points"]
+    core = [
+        "childcare_subsidy",
+        "sibling_kindergarten",
+        "elevator_retrofit",
+        "dibao",
+        "employment_social_security_points",
+    ]
     for intent_id in core:
         intent = snapshot.intents[intent_id]
         assert len(intent.examples) >= 40
@@ -51,8 +56,10 @@ def test_unknown_source_is_reported_with_file_and_line(knowledge_copy: Path) -> 
     assert first_cite
     edit(path, f"cite: [{first_cite.group(1)}", "cite: [no_such_source")
     line = line_of(path, "no_such_source")
-    assert any(p.startswith(f"intents/dibao.yaml:{line}:") and "no_such_source" in p
-               for p in problems_in(knowledge_copy))
+    assert any(
+        p.startswith(f"intents/dibao.yaml:{line}:") and "no_such_source" in p
+        for p in problems_in(knowledge_copy)
+    )
 
 
 def test_a_sentence_without_citation_is_refused(knowledge_copy: Path) -> None:
@@ -70,8 +77,10 @@ def test_example_under_two_intents_and_example_as_negative(knowledge_copy: Path)
     assert any("is also an example of" in p for p in found)
     edit(path, "  - 低保咋申请\n", "")
     edit(path, "negatives:\n", "negatives:\n  - 低保咋申请\n")
-    assert any("elevator_retrofit.yaml" in p and "is an example of dibao" in p
-               for p in problems_in(knowledge_copy))
+    assert any(
+        "elevator_retrofit.yaml" in p and "is an example of dibao" in p
+        for p in problems_in(knowledge_copy)
+    )
 
 
 def test_expired_review_date(knowledge_copy: Path) -> None:
@@ -82,11 +91,17 @@ def test_expired_review_date(knowledge_copy: Path) -> None:
 
 def test_duplicate_ids(knowledge_copy: Path) -> None:
     src = knowledge_copy / "intents" / "dibao.yaml"
-    (knowledge_copy / "intents" / "dibao_copy.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    (knowledge_copy / "intents" / "dibao_copy.yaml").write_text(
+        src.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     found = problems_in(knowledge_copy)
     assert any("duplicate intent id 'dibao'" in p for p in found)
     sources = knowledge_copy / "knowledge" / "sources.yaml"
-    edit(sources, "- id: civil_code", "- id: civil_code\n  kind: law\n  title: 重复\n- id: civil_code")
+    edit(
+        sources,
+        "- id: civil_code",
+        "- id: civil_code\n  kind: law\n  title: 重复\n- id: civil_code",
+    )
     assert any("duplicate source id 'civil_code'" in p for p in problems_in(knowledge_copy))
 
 
@@ -95,7 +110,10 @@ def test_yaml_syntax_error_names_the_line(knowledge_copy: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     lines.insert(5, "examples: [unclosed")
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert any(p.startswith("intents/dibao.yaml:") and "YAML syntax" in p for p in problems_in(knowledge_copy))
+    assert any(
+        p.startswith("intents/dibao.yaml:") and "YAML syntax" in p
+        for p in problems_in(knowledge_copy)
+    )
 
 
 def test_invented_number_and_copied_sentence_are_refused(knowledge_copy: Path) -> None:
@@ -105,13 +123,13 @@ def test_invented_number_and_copied_sentence_are_refused(knowledge_copy: Path) -
     assert first_text
     edit(path, first_text.group(0), "- text: 晋中低保标准是每月987元。")
     assert any("number 987 is not in the cited sources" in p for p in problems_in(knowledge_copy))
-    edit(path, "- text: 晋中低保标准是每月987元。",
-         "- text: 以标准上调切实强化困难群众保障效能。")
+    edit(path, "- text: 晋中低保标准是每月987元。", "- text: 以标准上调切实强化困难群众保障效能。")
     assert any("copies an article's words" in p for p in problems_in(knowledge_copy))
 
 
-def test_validate_command_exits_nonzero_on_problems(knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_command_exits_nonzero_on_problems(
+    knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bot.__main__ import main
 
     monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))

@@ -68,10 +68,18 @@ async def test_nothing_personal_reaches_the_database(engine: Engine, tmp_path: P
         await service.ask(q, channel="telegram", user_id=987654321)
     await log.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
-    for secret in (VALID_ID, "13812345678", "1234 5678", "6222021234567890128", "li@qq.com",
-                   "987654321"):
+    for secret in (
+        VALID_ID,
+        "13812345678",
+        "1234 5678",
+        "6222021234567890128",
+        "li@qq.com",
+        "987654321",
+    ):
         assert secret.encode() not in raw
-    rows = sqlite3.connect(db).execute("SELECT text, user, decision, intent FROM queries").fetchall()
+    rows = (
+        sqlite3.connect(db).execute("SELECT text, user, decision, intent FROM queries").fetchall()
+    )
     assert len(rows) == 2
     assert "[身份证号]" in rows[0][0] and "[手机号]" in rows[0][0]
     assert rows[0][3] == "dibao"

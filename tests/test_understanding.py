@@ -65,9 +65,17 @@ def test_the_facet_follows_the_question(engine: Engine, question: str, facet: st
 
 @pytest.mark.parametrize(
     "question",
-    ["电梯坏了找谁修", "低保真音箱哪个牌子好", "托育概念股有哪些", "今天天气咋样", "平遥古城门票多少钱"],
+    [
+        "电梯坏了找谁修",
+        "低保真音箱哪个牌子好",
+        "托育概念股有哪些",
+        "今天天气咋样",
+        "平遥古城门票多少钱",
+    ],
 )
-def test_near_misses_and_out_of_scope_are_declined_with_12345(engine: Engine, question: str) -> None:
+def test_near_misses_and_out_of_scope_are_declined_with_12345(
+    engine: Engine, question: str
+) -> None:
     answer = engine.ask(question)
     assert answer.decision is Decision.DECLINE
     assert "12345" in answer.text

@@ -28,7 +28,9 @@ async def chat(service: Service, stdin: TextIO, stdout: TextIO) -> None:
         if text.isdigit() and options and 1 <= int(text) <= len(options):
             answer = service.engine.answer_intent(options[int(text) - 1])
         else:
-            answer = await service.ask(text, channel="terminal", user_id="terminal", context=context)
+            answer = await service.ask(
+                text, channel="terminal", user_id="terminal", context=context
+            )
         options = [o.id for o in answer.candidates] if answer.decision is Decision.CLARIFY else []
         if answer.decision is Decision.ANSWER:
             context = answer.intent

@@ -140,13 +140,18 @@ def load(root: Path) -> Loaded:
         sources = _validate(docs["sources"], TypeAdapter(list[Source]), loaded.problems) or []
         for index, source in enumerate(sources):
             if source.id in loaded.sources:
-                loaded.problems.append(docs["sources"].problem((index, "id"), f"duplicate source id {source.id!r}"))
+                loaded.problems.append(
+                    docs["sources"].problem((index, "id"), f"duplicate source id {source.id!r}")
+                )
             loaded.sources[source.id] = source
     if "lexicon" in docs:
-        loaded.lexicon = _validate(docs["lexicon"], TypeAdapter(Lexicon), loaded.problems) or Lexicon()
+        loaded.lexicon = (
+            _validate(docs["lexicon"], TypeAdapter(Lexicon), loaded.problems) or Lexicon()
+        )
     if "out_of_scope" in docs:
         loaded.out_of_scope = (
-            _validate(docs["out_of_scope"], TypeAdapter(OutOfScope), loaded.problems) or OutOfScope()
+            _validate(docs["out_of_scope"], TypeAdapter(OutOfScope), loaded.problems)
+            or OutOfScope()
         )
 
     if not intent_files:

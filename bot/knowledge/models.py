@@ -8,13 +8,37 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FacetId = Literal[
-    "overview", "eligibility", "how_to_apply", "materials", "where", "amount", "duration", "progress"
+    "overview",
+    "eligibility",
+    "how_to_apply",
+    "materials",
+    "where",
+    "amount",
+    "duration",
+    "progress",
 ]
 FACET_IDS: tuple[FacetId, ...] = (
-    "overview", "eligibility", "how_to_apply", "materials", "where", "amount", "duration", "progress"
+    "overview",
+    "eligibility",
+    "how_to_apply",
+    "materials",
+    "where",
+    "amount",
+    "duration",
+    "progress",
 )
 COUNTIES: tuple[str, ...] = (
-    "榆次区", "太谷区", "祁县", "平遥县", "介休市", "灵石县", "寿阳县", "昔阳县", "和顺县", "左权县", "榆社县"
+    "榆次区",
+    "太谷区",
+    "祁县",
+    "平遥县",
+    "介休市",
+    "灵石县",
+    "寿阳县",
+    "昔阳县",
+    "和顺县",
+    "左权县",
+    "榆社县",
 )
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 

@@ -1,4 +1,4 @@
-"""Cross-file rules over loaded knowledge; one `verify_*` function per rule, each naming file and line."""
+"""Cross-file rules over loaded knowledge: one `verify_*` per rule, each naming file and line."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ def verify_cited_sources_exist(loaded: Loaded, texts: SourceTexts | None) -> Ite
         for loc, point in _points(intent):
             for index, cite in enumerate(point.cite):
                 if cite.source_id not in loaded.sources:
-                    yield doc.problem((*loc, "cite", index), f"unknown source id {cite.source_id!r}")
+                    yield doc.problem(
+                        (*loc, "cite", index), f"unknown source id {cite.source_id!r}"
+                    )
 
 
 def verify_source_files_exist(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
@@ -78,19 +80,25 @@ def verify_examples_unique(loaded: Loaded, texts: SourceTexts | None) -> Iterato
             key = norm(example)
             first = owner.setdefault(key, intent_id)
             if first != intent_id:
-                yield doc.problem(("examples", index), f"example {example!r} is also an example of {first}")
+                yield doc.problem(
+                    ("examples", index), f"example {example!r} is also an example of {first}"
+                )
     for intent_id, intent in loaded.intents.items():
         doc = loaded.documents[f"intent:{intent_id}"]
         for index, negative in enumerate(intent.negatives):
             other = owner.get(norm(negative))
             if other is not None:
-                yield doc.problem(("negatives", index), f"negative {negative!r} is an example of {other}")
+                yield doc.problem(
+                    ("negatives", index), f"negative {negative!r} is an example of {other}"
+                )
     if "out_of_scope" in loaded.documents:
         doc = loaded.documents["out_of_scope"]
         for index, anchor in enumerate(loaded.out_of_scope.examples):
             other = owner.get(norm(anchor))
             if other is not None:
-                yield doc.problem(("examples", index), f"out-of-scope {anchor!r} is an example of {other}")
+                yield doc.problem(
+                    ("examples", index), f"out-of-scope {anchor!r} is an example of {other}"
+                )
 
 
 def verify_review_dates(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
@@ -121,7 +129,9 @@ def verify_numbers_in_sources(loaded: Loaded, texts: SourceTexts | None) -> Iter
                     cited.append(body + _plain(source.date or ""))
             for number in _NUMBER.findall(_plain(point.text)):
                 if cited and not any(number in text for text in cited):
-                    yield doc.problem((*loc, "text"), f"number {number} is not in the cited sources")
+                    yield doc.problem(
+                        (*loc, "text"), f"number {number} is not in the cited sources"
+                    )
 
 
 def verify_not_copied(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:

@@ -41,8 +41,9 @@ class QueryRecord:
     knowledge_version: str
 
     @classmethod
-    def of(cls, text: str, answer: Answer, *, channel: str, user: str | None,
-           latency_ms: float) -> QueryRecord:
+    def of(
+        cls, text: str, answer: Answer, *, channel: str, user: str | None, latency_ms: float
+    ) -> QueryRecord:
         """A record of `answer` to `text`; the text is masked and truncated here."""
         return cls(
             at=dt.datetime.now(dt.UTC),
@@ -66,8 +67,11 @@ def parse_age(value: str) -> dt.timedelta:
     if not found:
         raise ValueError(f"expected a span like 180d, 12w or 36h, got {value!r}")
     amount, unit = int(found.group(1)), found.group(2)
-    return {"d": dt.timedelta(days=amount), "w": dt.timedelta(weeks=amount),
-            "h": dt.timedelta(hours=amount)}[unit]
+    return {
+        "d": dt.timedelta(days=amount),
+        "w": dt.timedelta(weeks=amount),
+        "h": dt.timedelta(hours=amount),
+    }[unit]
 
 
 class QueryLog(Protocol):

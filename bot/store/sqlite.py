@@ -104,4 +104,4 @@ def open_query_log(database_url: str) -> SqliteQueryLog:
     prefix = "sqlite:///"
     if not database_url.startswith(prefix):
         raise ConfigError(f"unsupported DATABASE_URL {database_url!r}: use sqlite:///PATH")
-    return SqliteQueryLog(Path(database_url[len(prefix):]))
+    return SqliteQueryLog(Path(database_url[len(prefix) :]))

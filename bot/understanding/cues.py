@@ -28,10 +28,14 @@ class Cues:
             for kind, phrases in lexicon.smalltalk.items()
         ]
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我
-        self._urgent = re.compile("|".join(
-            re.escape(part).replace(r"\*", ".{0,4}")
-            for part in (u.replace(" ", "") for u in lexicon.urgent) if part
-        ) or "(?!)")
+        self._urgent = re.compile(
+            "|".join(
+                re.escape(part).replace(r"\*", ".{0,4}")
+                for part in (u.replace(" ", "") for u in lexicon.urgent)
+                if part
+            )
+            or "(?!)"
+        )
         self._refuse = tuple(clean(w) for w in lexicon.refuse if clean(w))
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._counties = [

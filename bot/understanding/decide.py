@@ -66,8 +66,11 @@ def decide(
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     named = [c for c in match.candidates if _named(c) and top.score - c.score < TWO_TOPICS]
     if len(named) >= 2:  # 加装电梯和适老化改造: two topics named, ask which one
-        return Verdict(Decision.CLARIFY, options=tuple(c.intent_id for c in named[:MAX_OPTIONS]),
-                       reason="two topics named")
+        return Verdict(
+            Decision.CLARIFY,
+            options=tuple(c.intent_id for c in named[:MAX_OPTIONS]),
+            reason="two topics named",
+        )
     specific = _named(top) or top.vote >= limits.min_vote  # not just 补贴怎么申请
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")

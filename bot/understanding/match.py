@@ -13,10 +13,11 @@ Negatives pull an intent down; out-of-scope anchors compete as one more class.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -26,23 +27,26 @@ from bot.knowledge.models import Intent
 from bot.understanding.pinyin import syllables
 
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
+SHOWN = 3  # candidates whose closest example is looked up (for logs and review)
+MAX_CANDIDATES = 8
+NEAR_IDENTICAL = 88  # rapidfuzz ratio (0–100) from which wording counts as the same with slips
 
 
 @dataclass(frozen=True)
 class Weights:
     """How the scorer's parts are mixed; fixed in code, checked by the dev-split evaluation."""
 
-    example_side: float = 0.5     # example coverage vs question coverage in the geometric mean
-    pinyin: float = 0.92          # pinyin-only agreement is a little weaker than the same characters
-    unigram: float = 0.5          # single characters say less than pairs
-    vote: float = 0.9             # the n-gram vote, relative to the closest example
-    keyword: float = 0.80         # a topic keyword written out
+    example_side: float = 0.5  # example coverage vs question coverage in the geometric mean
+    pinyin: float = 0.92  # pinyin-only agreement is a little weaker than the same characters
+    unigram: float = 0.5  # single characters say less than pairs
+    vote: float = 0.9  # the n-gram vote, relative to the closest example
+    keyword: float = 0.80  # a topic keyword written out
     pinyin_keyword: float = 0.74  # a keyword of three or more syllables matched by its sound
     pinyin_keyword_short: float = 0.55  # a two-syllable one (招工 ~ 找工) says much less
-    vote_prior: float = 3.0       # weight a question needs before its vote counts fully
+    vote_prior: float = 3.0  # weight a question needs before its vote counts fully
     vote_smoothing: float = 0.02  # a word must recur in an intent's examples before it votes firmly
-    generic: float = 0.3          # question words (怎么, 申请, 多少) say little about the topic
-    both_bonus: float = 0.08      # keyword and a close example agree
+    generic: float = 0.3  # question words (怎么, 申请, 多少) say little about the topic
+    both_bonus: float = 0.08  # keyword and a close example agree
     negative_slack: float = 0.08  # a negative this close to the best example starts to pull down
 
 
@@ -50,8 +54,8 @@ Grams = dict[str, float]
 
 
 def _grams(chars: str, sylls: Sequence[str]) -> list[str]:
-    out = [f"c{c}" for c in chars] + [f"c{a}{b}" for a, b in zip(chars, chars[1:], strict=False)]
-    out += [f"p{s}" for s in sylls] + [f"p{a}_{b}" for a, b in zip(sylls, sylls[1:], strict=False)]
+    out = [f"c{c}" for c in chars] + [f"c{a}{b}" for a, b in itertools.pairwise(chars)]
+    out += [f"p{s}" for s in sylls] + [f"p{a}_{b}" for a, b in itertools.pairwise(sylls)]
     return out
 
 
@@ -64,7 +68,7 @@ class Candidate:
     evidence: str
     matched: str
     example: float = 0.0  # the closest example's part of the score, without keywords
-    vote: float = 0.0     # how much of the question's wording points to this intent alone
+    vote: float = 0.0  # how much of the question's wording points to this intent alone
 
 
 @dataclass(frozen=True)
@@ -98,14 +102,16 @@ class Matcher:
             word = norm(word).replace(" ", "")
             self._generic.update(_grams(word, syllables(word)))
         raw: list[tuple[str, str, bool]] = []
-        self._keywords: list[tuple[str, str, tuple[str, ...]]] = []
+        self._keywords: list[tuple[str, str, str | None]] = []  # owner, text, spoken (≥2 sylls)
         for intent in intents:
             raw += [(intent.id, norm(e), False) for e in (*intent.examples, intent.title)]
             raw += [(intent.id, norm(n), True) for n in intent.negatives]
             for keyword in (*intent.keywords, intent.title):
                 key = norm(keyword).replace(" ", "")
                 if len(key) >= 2:
-                    self._keywords.append((intent.id, key, tuple(syllables(key))))
+                    sylls = syllables(key)
+                    spoken = f" {' '.join(sylls)} " if len(sylls) >= 2 else None
+                    self._keywords.append((intent.id, key, spoken))
         raw += [(OUT_OF_SCOPE, norm(a), False) for a in out_of_scope]
         raw = [r for r in dict.fromkeys(raw) if r[1]]  # grouped by owner, in order
 
@@ -123,6 +129,10 @@ class Matcher:
         self._starts = np.searchsorted(self._owner_of, np.arange(len(self._owners)))
         self._negative = np.array([n for _, _, n in raw], dtype=bool)
         self._texts = [text for _, text, _ in raw]
+        # examples sorted by length: an edit-distance ratio ≥ 0.88 needs lengths within ~25%
+        self._by_length = sorted(range(len(raw)), key=lambda i: len(self._texts[i]))
+        self._lengths = np.array([len(self._texts[i]) for i in self._by_length])
+        self._texts_by_length = [self._texts[i] for i in self._by_length]
         norms = np.zeros((2, len(raw)))
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for index, grams in enumerate(grams_of):
@@ -138,7 +148,10 @@ class Matcher:
         self._votes = self._vote_table(raw, grams_of, owner_index)
 
     def _vote_table(
-        self, raw: list[tuple[str, str, bool]], grams_of: list[set[str]], owner_index: dict[str, int]
+        self,
+        raw: list[tuple[str, str, bool]],
+        grams_of: list[set[str]],
+        owner_index: dict[str, int],
     ) -> dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
         """For each n-gram, how its occurrences split over owners (sizes evened out)."""
         size: dict[str, int] = defaultdict(int)
@@ -175,11 +188,11 @@ class Matcher:
         hits: dict[str, tuple[float, str]] = {}
         spoken = " " + " ".join(sylls) + " "
         compact = text.replace(" ", "")
-        for owner, key, key_sylls in self._keywords:
+        for owner, key, key_spoken in self._keywords:
             if key in compact:
                 score = self.w.keyword + 0.02 * min(len(key) - 2, 3)
-            elif len(key_sylls) >= 2 and f" {' '.join(key_sylls)} " in spoken:
-                long_key = len(key_sylls) >= 3
+            elif key_spoken is not None and key_spoken in spoken:
+                long_key = key_spoken.count(" ") >= 4
                 score = self.w.pinyin_keyword if long_key else self.w.pinyin_keyword_short
                 key = "~" + key
             else:
@@ -193,18 +206,21 @@ class Matcher:
         sims = np.zeros(len(self._texts))
         side = self.w.example_side
         for channel, query in enumerate(queries):
-            dots = np.zeros(len(self._texts))
-            for gram, weight in query.items():
-                found = self._postings.get(gram)
-                if found is not None:
-                    dots[found[0]] += weight * found[1]
+            dots = _accumulate(self._postings, query, len(self._texts))
             covers_example = np.minimum(dots / self._norm2[channel], 1.0)
             explains_query = np.minimum(dots / (_norm2(query) or 1.0), 1.0)
             factor = 1.0 if channel == 0 else self.w.pinyin
             np.maximum(sims, factor * covers_example**side * explains_query ** (1 - side), out=sims)
-        for _, ratio, index in process.extract(
-            text, self._texts, scorer=fuzz.ratio, limit=10, score_cutoff=88
+        low = int(np.searchsorted(self._lengths, len(text) * 0.75, side="left"))
+        high = int(np.searchsorted(self._lengths, len(text) * 1.34, side="right"))
+        for _, ratio, position in process.extract(
+            text,
+            self._texts_by_length[low:high],
+            scorer=fuzz.ratio,
+            limit=10,
+            score_cutoff=NEAR_IDENTICAL,
         ):
+            index = self._by_length[low + position]
             sims[index] = max(sims[index], ratio / 100.0)
         return sims
 
@@ -212,11 +228,7 @@ class Matcher:
         """Share of the question's weight that points to each owner."""
         best = np.zeros(len(self._owners))
         for channel, query in enumerate(queries):
-            votes = np.zeros(len(self._owners))
-            for gram, weight in query.items():
-                found = self._votes.get(gram)
-                if found is not None:
-                    votes[found[0]] += weight * found[1]
+            votes = _accumulate(self._votes, query, len(self._owners))
             factor = 1.0 if channel == 0 else self.w.pinyin
             # short questions carry little evidence: a prior weight keeps "谢" from voting 100%
             np.maximum(best, factor * votes / (sum(query.values()) + self.w.vote_prior), out=best)
@@ -246,7 +258,10 @@ class Matcher:
                 continue
             kind = "sound" if keyword.startswith("~") else "keyword"
             if keyword_score and example_score >= 0.5:
-                score, evidence = max(keyword_score, example_score) + self.w.both_bonus, f"both-{kind}"
+                score, evidence = (
+                    max(keyword_score, example_score) + self.w.both_bonus,
+                    f"both-{kind}",
+                )
             elif keyword_score > example_score:
                 score, evidence = keyword_score, kind
             else:
@@ -255,18 +270,44 @@ class Matcher:
             if pull > 0:
                 score -= 1.5 * pull
                 evidence += "-negative"
-            matched = keyword if evidence.startswith(("keyword", "sound")) else self._best_text(index, positive)
+            matched = keyword if evidence.startswith(("keyword", "sound")) else str(index)
             candidates.append(
-                Candidate(owner, round(min(score, 1.0), 4), evidence, matched,
-                          round(example_score, 4), round(float(vote[index]), 4))
+                Candidate(
+                    owner,
+                    round(min(score, 1.0), 4),
+                    evidence,
+                    matched,
+                    round(example_score, 4),
+                    round(float(vote[index]), 4),
+                )
             )
         candidates.sort(key=lambda c: (-c.score, c.intent_id))
-        return MatchResult(tuple(candidates), round(out_of_scope, 4), oos_text)
+        for rank, c in enumerate(candidates[:SHOWN]):  # closest example, only where it is shown
+            if c.evidence.startswith(("example", "both")):
+                candidates[rank] = replace(c, matched=self._best_text(int(c.matched), positive))
+        return MatchResult(tuple(candidates[:MAX_CANDIDATES]), round(out_of_scope, 4), oos_text)
 
     def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
         start = int(self._starts[owner])
         end = int(self._starts[owner + 1]) if owner + 1 < len(self._starts) else len(sims)
         return self._texts[start + int(np.argmax(sims[start:end]))]
+
+
+def _accumulate(
+    table: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]],
+    query: Grams,
+    size: int,
+) -> npt.NDArray[np.float64]:
+    """Sum of query weight × table weight per index, over the query's n-grams (one bincount)."""
+    indices, weights = [], []
+    for gram, weight in query.items():
+        found = table.get(gram)
+        if found is not None:
+            indices.append(found[0])
+            weights.append(weight * found[1])
+    if not indices:
+        return np.zeros(size)
+    return np.bincount(np.concatenate(indices), np.concatenate(weights), minlength=size)
 
 
 def _norm2(grams: Grams) -> float:

@@ -31,7 +31,9 @@ def _plain_latin(text: str) -> str:
         if char in "üǖǘǚǜ":
             char = "v"
         elif "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff":
-            char = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+            char = "".join(
+                c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+            )
         out.append(char)
     return "".join(out)
 

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
 from functools import lru_cache
-
-from pypinyin import lazy_pinyin
-from pypinyin.constants import PINYIN_DICT
+from pathlib import Path
 
 _RUNS = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+")
 
 
+def _toneless(reading: str) -> str:
+    reading = reading.replace("ü", "v")
+    return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[int, str]:
+    """pypinyin's character table, read as data (importing the package loads 50 MB of phrases)."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pypinyin is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    table = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
+    return {int(code): readings for code, readings in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[str, str]:
+    """Each character's first (most common) reading, without tones.
+
+    One reading per character is enough: questions and examples are read the same way, and
+    it avoids loading pypinyin's large phrase dictionary.
+    """
+    return {chr(code): _toneless(r.split(",")[0]) for code, r in _pinyin_table().items()}
+
+
 @lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
-    found: set[str] = set()
-    for readings in PINYIN_DICT.values():
-        for reading in readings.split(","):
-            plain = "".join(
-                c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c)
-            )
-            found.add(plain.replace("ü", "v"))
+    found = {_toneless(r) for readings in _pinyin_table().values() for r in readings.split(",")}
     return frozenset(s for s in found if s.isascii() and s.isalpha())
 
 
@@ -58,5 +78,6 @@ def syllables(text: str) -> list[str]:
         elif run[0].isdigit():
             out.append(run)
         else:
-            out.extend(lazy_pinyin(run))
+            readings = _readings()
+            out.extend(readings.get(char, char) for char in run)
     return out
