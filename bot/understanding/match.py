@@ -307,7 +307,8 @@ def _accumulate(
             weights.append(weight * found[1])
     if not indices:
         return np.zeros(size)
-    return np.bincount(np.concatenate(indices), np.concatenate(weights), minlength=size)
+    summed = np.bincount(np.concatenate(indices), np.concatenate(weights), minlength=size)
+    return summed.astype(np.float64)
 
 
 def _norm2(grams: Grams) -> float:
