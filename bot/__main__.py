@@ -116,7 +116,20 @@ def cmd_validate(settings: Settings) -> int:
 
 
 def cmd_evaluate(engine: Engine, args: argparse.Namespace) -> int:
-    from bot.evaluation import report
+    from bot.evaluation import load_cases, report, tune
+
+    if args.tune:
+        if "test" in Path(args.file).name:
+            print(
+                "Refusing to tune on the test split; tune on tests/data/dev.jsonl.", file=sys.stderr
+            )
+            return 2
+        for objective, limits, m in tune(engine, load_cases(Path(args.file)))[:10]:
+            print(
+                f"{objective:.3f}  {limits.model_dump()}  core {m.core_accuracy:.1%} "
+                f"wrong {m.wrong_rate:.1%} declined {m.oos_declined:.1%}"
+            )
+        return 0
 
     text, _ = report(Path(args.file), engine, args.baseline_threshold)
     print(text)
@@ -149,6 +162,9 @@ def parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="accuracy on a labelled split, with a baseline")
     evaluate.add_argument("file", nargs="?", default=str(PROJECT_ROOT / "tests/data/test.jsonl"))
     evaluate.add_argument("--baseline-threshold", type=float, default=BASELINE_THRESHOLD)
+    evaluate.add_argument(
+        "--tune", action="store_true", help="grid-search the thresholds (dev split only)"
+    )
     purge = sub.add_parser("purge", help="delete logged questions past the retention span")
     purge.add_argument("--older-than", required=True, help="e.g. 180d, 12w, 36h")
     return p

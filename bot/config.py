@@ -19,11 +19,11 @@ class Thresholds(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="THRESHOLD_", env_file=".env", extra="ignore")
 
-    answer: float = 0.62  # top score needed to answer
+    answer: float = 0.55  # top score needed to answer
     clarify: float = 0.45  # below this the question is declined
     margin: float = 0.06  # top two closer than this → ask which one
     oos_margin: float = 0.05  # an out-of-scope anchor this much closer than the best example wins
-    lead_floor: float = 0.35  # a weaker top score is still answered when it leads clearly …
+    lead_floor: float = 0.25  # a weaker top score is still answered when it leads clearly …
     lead_gap: float = 0.15  # … by this much over the runner-up and the out-of-scope anchors
     min_vote: float = 0.12  # without a keyword, this much of the wording must point to the topic
 

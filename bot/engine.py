@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 MAX_CLAUSES = 12  # rambling beyond this many clauses adds noise, not meaning
+_QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
+_ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
 _CLAUSE = re.compile(r"[。！？!?；;，,、\n～~…]+|\s{2,}")
 
 
@@ -136,10 +138,20 @@ class Engine:
     def _first_clear_question(
         self, text: str, context: str | None, memo: dict[str, MatchResult]
     ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
-        """In a message asking several things, the first part that can be answered confidently."""
-        parts = [p for p in _CLAUSE.split(text[:MAX_CHARS]) if self.normalise(p)]
+        """In a message asking several things, the first part that can be answered confidently.
+
+        Parts that read as questions (a question mark, 吗, or a cue such as 怎么申请) come
+        before narrative (儿子在外地打零工), so the story does not pick the topic.
+        """
+        parts = [p for p in _QUESTION_PARTS.findall(text[:MAX_CHARS]) if self.normalise(p)]
         if len(parts) < 2:
             return None
+        asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
+        for part in [*asking, *(p for p in parts if p not in asking)]:
+            understood = self._understand(part, context, memo)
+            if understood[1].decision is Decision.ANSWER:
+                return understood
+        return None
         for part in parts:
             understood = self._understand(part, context, memo)
             if understood[1].decision is Decision.ANSWER:

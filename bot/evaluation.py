@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.config import Thresholds
 from bot.engine import Engine
 from bot.understanding.decide import Decision
 
@@ -213,3 +214,32 @@ def report(path: Path, engine: Engine, baseline_threshold: float) -> tuple[str, 
         ),
     ]
     return "\n".join(lines), m
+
+
+TUNING_GRID: dict[str, tuple[float, ...]] = {
+    "answer": (0.55, 0.62, 0.7),
+    "clarify": (0.35, 0.45),
+    "margin": (0.0, 0.06),
+    "lead_floor": (0.25, 0.3, 0.35),
+    "lead_gap": (0.1, 0.15, 0.2, 0.25),
+    "min_vote": (0.08, 0.1, 0.12, 0.14),
+}
+MAX_WRONG = 0.008  # tuning keeps wrong answers on the dev split below this
+
+
+def tune(engine: Engine, cases: list[Case]) -> list[tuple[float, Thresholds, Metrics]]:
+    """Every threshold combination on the grid, best first (never run this on the test split)."""
+    import itertools
+
+    results = []
+    keys = list(TUNING_GRID)
+    for values in itertools.product(*TUNING_GRID.values()):
+        limits = Thresholds(**dict(zip(keys, values, strict=True)))
+        if limits.clarify > limits.answer:
+            continue
+        engine.thresholds = limits
+        m = measure(run_engine(engine, cases))
+        objective = m.core_accuracy + m.oos_declined - 10 * max(0.0, m.wrong_rate - MAX_WRONG)
+        results.append((objective, limits, m))
+    results.sort(key=lambda r: -r[0])
+    return results

@@ -51,10 +51,11 @@ def decide(
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
     names_a_topic = any(_named(c) for c in match.candidates)
-    if context and has_facet_cue and length <= FOLLOW_UP_CHARS and not names_a_topic:
+    follow_up = bool(context and has_facet_cue)
+    if follow_up and length <= FOLLOW_UP_CHARS and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason="follow-up")
-    if top is None or top.score < limits.clarify:
-        if context and has_facet_cue:
+    if top is None:
+        if follow_up:
             return Verdict(Decision.ANSWER, context, reason="follow-up")
         return Verdict(Decision.DECLINE, reason="no close topic")
     # an out-of-scope anchor that fits the question better than any example of the topic wins,
@@ -62,25 +63,22 @@ def decide(
     if match.out_of_scope >= top.score or match.out_of_scope > top.example + limits.oos_margin:
         return Verdict(Decision.DECLINE, reason="closer to an out-of-scope question")
 
-    close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
-    runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     named = [c for c in match.candidates if _named(c) and top.score - c.score < TWO_TOPICS]
     if len(named) >= 2:  # 加装电梯和适老化改造: two topics named, ask which one
-        return Verdict(
-            Decision.CLARIFY,
-            options=tuple(c.intent_id for c in named[:MAX_OPTIONS]),
-            reason="two topics named",
-        )
+        options = tuple(c.intent_id for c in named[:MAX_OPTIONS])
+        return Verdict(Decision.CLARIFY, options=options, reason="two topics named")
+    runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     specific = _named(top) or top.vote >= limits.min_vote  # not just 补贴怎么申请
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
     rival = max(runner_up, match.out_of_scope)
     if specific and top.score >= limits.lead_floor and top.score - rival >= limits.lead_gap:
         return Verdict(Decision.ANSWER, top.intent_id, reason="clear lead")
-    if context and context in {c.intent_id for c in close}:
+
+    close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
+    if context and (context in {c.intent_id for c in close} or follow_up):
         return Verdict(Decision.ANSWER, context, reason="follow-up")
-    if context and has_facet_cue and top.score < limits.answer:
-        return Verdict(Decision.ANSWER, context, reason="follow-up")
-    return Verdict(
-        Decision.CLARIFY, options=tuple(c.intent_id for c in close[:MAX_OPTIONS]), reason="unsure"
-    )
+    if not close:
+        return Verdict(Decision.DECLINE, reason="no close topic")
+    options = tuple(c.intent_id for c in close[:MAX_OPTIONS])
+    return Verdict(Decision.CLARIFY, options=options, reason="unsure")
