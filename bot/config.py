@@ -26,6 +26,7 @@ class Thresholds(BaseSettings):
     lead_floor: float = 0.25  # a weaker top score is still answered when it leads clearly …
     lead_gap: float = 0.15  # … by this much over the runner-up and the out-of-scope anchors
     min_vote: float = 0.12  # without a keyword, this much of the wording must point to the topic
+    named_min_vote: float = 0.1  # with a keyword, this much
 
 
 class Settings(BaseSettings):

@@ -21,7 +21,7 @@ from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 log = logging.getLogger(__name__)
 
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
-MAX_CLAUSES = 12  # rambling beyond this many clauses adds noise, not meaning
+MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
 _CLAUSE = re.compile(r"[。！？!?；;，,、\n～~…]+|\s{2,}")
@@ -59,8 +59,11 @@ class Engine:
         whole = self.normalise(text)
         if len(whole) <= LONG_MESSAGE:
             return match_once(whole)
-        clauses = [c for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS])) if c]
-        clauses = clauses[:MAX_CLAUSES]
+        clauses = [
+            c for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS])) if len(c) > 2
+        ]
+        if len(clauses) > MAX_CLAUSES:  # the question is usually at the end, sometimes at the start
+            clauses = clauses[:3] + clauses[3 - MAX_CLAUSES :]
         pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
         windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
         return merge([match_once(w) for w in dict.fromkeys(windows)])

@@ -217,12 +217,13 @@ def report(path: Path, engine: Engine, baseline_threshold: float) -> tuple[str, 
 
 
 TUNING_GRID: dict[str, tuple[float, ...]] = {
-    "answer": (0.55, 0.62, 0.7),
+    "answer": (0.55, 0.62),
     "clarify": (0.35, 0.45),
     "margin": (0.0, 0.06),
-    "lead_floor": (0.25, 0.3, 0.35),
+    "lead_floor": (0.25, 0.3),
     "lead_gap": (0.1, 0.15, 0.2, 0.25),
-    "min_vote": (0.08, 0.1, 0.12, 0.14),
+    "min_vote": (0.1, 0.12, 0.14),
+    "named_min_vote": (0.0, 0.1, 0.15, 0.2),
 }
 MAX_WRONG = 0.008  # tuning keeps wrong answers on the dev split below this
 

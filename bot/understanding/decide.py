@@ -68,7 +68,9 @@ def decide(
         options = tuple(c.intent_id for c in named[:MAX_OPTIONS])
         return Verdict(Decision.CLARIFY, options=options, reason="two topics named")
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
-    specific = _named(top) or top.vote >= limits.min_vote  # not just 补贴怎么申请
+    # the wording must point to this topic: not just 补贴怎么申请, nor 手机适老化模式 (a topic word
+    # inside a question about something else); a named topic needs less support than an unnamed one
+    specific = top.vote >= (limits.named_min_vote if _named(top) else limits.min_vote)
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
     rival = max(runner_up, match.out_of_scope)
