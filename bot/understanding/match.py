@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.knowledge.models import Intent
 from bot.understanding.pinyin import syllables
@@ -29,6 +29,7 @@ from bot.understanding.pinyin import syllables
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
 SHOWN = 3  # candidates whose closest example is looked up (for logs and review)
 MAX_CANDIDATES = 8
+RATIO_CHECKED = 20  # entries given the edit-distance check
 NEAR_IDENTICAL = 88  # rapidfuzz ratio (0–100) from which wording counts as the same with slips
 
 
@@ -129,10 +130,6 @@ class Matcher:
         self._starts = np.searchsorted(self._owner_of, np.arange(len(self._owners)))
         self._negative = np.array([n for _, _, n in raw], dtype=bool)
         self._texts = [text for _, text, _ in raw]
-        # examples sorted by length: an edit-distance ratio ≥ 0.88 needs lengths within ~25%
-        self._by_length = sorted(range(len(raw)), key=lambda i: len(self._texts[i]))
-        self._lengths = np.array([len(self._texts[i]) for i in self._by_length])
-        self._texts_by_length = [self._texts[i] for i in self._by_length]
         norms = np.zeros((2, len(raw)))
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for index, grams in enumerate(grams_of):
@@ -211,17 +208,14 @@ class Matcher:
             explains_query = np.minimum(dots / (_norm2(query) or 1.0), 1.0)
             factor = 1.0 if channel == 0 else self.w.pinyin
             np.maximum(sims, factor * covers_example**side * explains_query ** (1 - side), out=sims)
-        low = int(np.searchsorted(self._lengths, len(text) * 0.75, side="left"))
-        high = int(np.searchsorted(self._lengths, len(text) * 1.34, side="right"))
-        for _, ratio, position in process.extract(
-            text,
-            self._texts_by_length[low:high],
-            scorer=fuzz.ratio,
-            limit=10,
-            score_cutoff=NEAR_IDENTICAL,
-        ):
-            index = self._by_length[low + position]
-            sims[index] = max(sims[index], ratio / 100.0)
+        # near-identical wording shares most n-grams, so only the closest few are worth an
+        # edit-distance check (a slip like 怎么申情 ~ 怎么申请)
+        checked = min(RATIO_CHECKED, len(sims))
+        nearest = np.argpartition(sims, -checked)[-checked:]
+        for index in nearest:
+            ratio = fuzz.ratio(text, self._texts[index], score_cutoff=NEAR_IDENTICAL)
+            if ratio:
+                sims[index] = max(sims[index], ratio / 100.0)
         return sims
 
     def _vote(self, queries: tuple[Grams, Grams]) -> npt.NDArray[np.float64]:
