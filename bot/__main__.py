@@ -21,7 +21,7 @@ from bot.store.base import parse_age
 from bot.store.sqlite import open_query_log
 
 log = logging.getLogger(__name__)
-BASELINE_THRESHOLD = 80.0  # WRatio cut-off for the baseline, tuned on the dev split
+BASELINE_THRESHOLD = 80.0  # WRatio cut-off: best dev accuracy with wrong answers under 5%
 
 
 def answer_json(text: str, answer: Answer) -> dict[str, object]:
