@@ -110,7 +110,8 @@ class Engine:
             return reply(
                 Decision.DECLINE, answers.elsewhere_text(place), **{**scores, "reason": "elsewhere"}
             )
-        if verdict.decision is not Decision.ANSWER:
+        # a greeting or thanks is smalltalk unless it also names a topic confidently (你好，低保…)
+        if verdict.decision is not Decision.ANSWER or verdict.reason != "confident":
             smalltalk = self.cues.smalltalk(normalised)
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)

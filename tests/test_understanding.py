@@ -23,6 +23,7 @@ def test_dialect_words_become_standard(engine: Engine) -> None:
 
 def test_pinyin_input_is_segmented() -> None:
     assert segment("dibaozenmeshenqing") == ["di", "bao", "zen", "me", "shen", "qing"]
+    assert segment("yuer") == ["yu", "er"]  # greedy "yue" would strand the "r"
     assert segment("xyzq") is None
 
 
@@ -32,6 +33,7 @@ def test_pinyin_input_is_segmented() -> None:
         ("低保咋申请", "dibao"),
         ("低包怎么申请", "dibao"),
         ("dibao zenme shenqing", "dibao"),
+        ("yuer butie zenme shenqing", "childcare_subsidy"),
         ("加装电题要多少钱", "elevator_retrofit"),
         ("托育补帖怎么领", "childcare_subsidy"),
         ("長幼同園怎麼申請", "sibling_kindergarten"),
@@ -111,7 +113,13 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("message", "kind_word"),
-    [("你好", "您好"), ("谢谢你", "不客气"), ("你是谁", "晋中民生问答"), ("再见", "再见")],
+    [
+        ("你好", "您好"),
+        ("晚上好", "您好"),
+        ("谢谢你", "不客气"),
+        ("你是谁", "晋中民生问答"),
+        ("再见", "再见"),
+    ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
     answer = engine.ask(message)

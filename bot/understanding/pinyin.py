@@ -45,19 +45,21 @@ def _syllables() -> frozenset[str]:
 
 
 def segment(letters: str) -> list[str] | None:
-    """Split a run of latin letters into pinyin syllables, or None if it is not pinyin."""
+    """Split a run of latin letters into pinyin syllables (fewest pieces), or None if not pinyin."""
     known = _syllables()
-    out: list[str] = []
-    i = 0
-    while i < len(letters):
-        for size in range(min(6, len(letters) - i), 0, -1):
-            if letters[i : i + size] in known:
-                out.append(letters[i : i + size])
-                i += size
-                break
-        else:
-            return None
-    return out
+    best: list[list[str] | None] = [[]] + [None] * len(letters)  # best[i]: split of letters[:i]
+    for end in range(1, len(letters) + 1):
+        for size in range(1, min(6, end) + 1):
+            before = best[end - size]
+            piece = letters[end - size : end]
+            current = best[end]
+            if (
+                before is not None
+                and piece in known
+                and (current is None or len(before) < len(current) - 1)
+            ):
+                best[end] = [*before, piece]
+    return best[len(letters)]
 
 
 def syllables(text: str) -> list[str]:
