@@ -6,15 +6,8 @@ import re
 
 from bot.answers import render_plain
 from bot.engine import Engine
+from bot.evaluation import CORE
 from bot.knowledge.models import FACET_IDS
-
-CORE = (
-    "childcare_subsidy",
-    "sibling_kindergarten",
-    "elevator_retrofit",
-    "dibao",
-    "employment_social_security_points",
-)
 
 
 def test_every_facet_answer_is_short_and_cited(engine: Engine) -> None:

@@ -14,8 +14,10 @@ import pytest
 from bot.config import PROJECT_ROOT
 
 
-def run(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}"}
+def run(
+    args: list[str], stdin: str, tmp_path: Path, database_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'q.db'}"}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -117,16 +119,7 @@ def test_evaluate_prints_the_comparison_table(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["postgres://x", "mysql://y"])
 def test_unsupported_database_url_is_a_clear_error(tmp_path: Path, url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "purge", "--older-than", "180d"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = run(["purge", "--older-than", "180d"], "", tmp_path, database_url=url)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr

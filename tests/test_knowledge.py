@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.evaluation import CORE
 from bot.knowledge.snapshot import check
 from bot.service import source_texts
 
@@ -37,14 +38,7 @@ def test_the_shipped_knowledge_is_valid() -> None:
     snapshot, problems = check(PROJECT_ROOT, TEXTS)
     assert problems == []
     assert snapshot is not None
-    core = [
-        "childcare_subsidy",
-        "sibling_kindergarten",
-        "elevator_retrofit",
-        "dibao",
-        "employment_social_security_points",
-    ]
-    for intent_id in core:
+    for intent_id in CORE:
         intent = snapshot.intents[intent_id]
         assert len(intent.examples) >= 40
         assert len(intent.facets) == 8, intent_id

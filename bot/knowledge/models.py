@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,16 +17,7 @@ FacetId = Literal[
     "duration",
     "progress",
 ]
-FACET_IDS: tuple[FacetId, ...] = (
-    "overview",
-    "eligibility",
-    "how_to_apply",
-    "materials",
-    "where",
-    "amount",
-    "duration",
-    "progress",
-)
+FACET_IDS: tuple[FacetId, ...] = get_args(FacetId)
 COUNTIES: tuple[str, ...] = (
     "榆次区",
     "太谷区",
