@@ -128,6 +128,7 @@ class Answer:
     knowledge_version: str = ""
     reason: str = ""
     flags: tuple[str, ...] = field(default=())
+    query_id: int | None = None  # the query-log row, once recorded (for feedback and review)
 
     @property
     def text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 
@@ -57,7 +58,8 @@ class Service:
             user = pseudonym(self.salt, channel, user_id)
             record = QueryRecord.of(text, answer, channel=channel, user=user, latency_ms=latency_ms)
             try:
-                await self.query_log.record(record)
+                query_id = await self.query_log.record(record)
+                answer = dataclasses.replace(answer, query_id=query_id)
             except Exception:  # the resident still gets the answer
                 log.exception("could not record a query")
         return answer

@@ -12,7 +12,7 @@ from bot.engine import Engine
 from bot.service import Service
 from bot.store.base import parse_age, pseudonym
 from bot.store.masking import id_checksum_ok, mask
-from bot.store.sqlite import SqliteQueryLog
+from bot.store.sqlite import MIGRATIONS, SqliteQueryLog
 
 VALID_ID = "11010519491231002X"  # a well-known sample number with a correct check character
 
@@ -89,7 +89,7 @@ async def test_log_uses_wal_and_schema_version(query_log: SqliteQueryLog) -> Non
     async with query_log.db.execute("PRAGMA journal_mode") as cursor:
         assert (await cursor.fetchone())[0] == "wal"  # type: ignore[index]
     async with query_log.db.execute("PRAGMA user_version") as cursor:
-        assert (await cursor.fetchone())[0] == 1  # type: ignore[index]
+        assert (await cursor.fetchone())[0] == len(MIGRATIONS)  # type: ignore[index]
 
 
 async def test_reopening_does_not_migrate_twice(tmp_path: Path, engine: Engine) -> None:
@@ -111,6 +111,27 @@ async def test_purge_deletes_only_old_rows(query_log: SqliteQueryLog, engine: En
     assert await query_log.purge(parse_age("180d")) == 1
     remaining = await query_log.recent()
     assert [row["intent"] for row in remaining] == ["elevator_retrofit"]
+
+
+async def test_feedback_is_stored_on_the_answered_question(
+    query_log: SqliteQueryLog, engine: Engine
+) -> None:
+    answer = await Service(engine, query_log, "s").ask("低保咋申请", channel="cli")
+    assert answer.query_id is not None
+    assert await query_log.set_feedback(answer.query_id, -1)
+    assert not await query_log.set_feedback(answer.query_id + 100, 1)
+    assert [row["feedback"] for row in await query_log.recent()] == [-1]
+
+
+async def test_an_old_log_file_is_brought_up_to_date(tmp_path: Path, engine: Engine) -> None:
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as old:
+        old.executescript(MIGRATIONS[0] + "PRAGMA user_version=1;")
+    log = SqliteQueryLog(db)
+    await log.open()
+    answer = await Service(engine, log, "s").ask("加装电梯要多少钱", channel="cli")
+    assert answer.query_id is not None and await log.set_feedback(answer.query_id, 1)
+    await log.close()
 
 
 def test_parse_age_rejects_nonsense() -> None:

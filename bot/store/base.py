@@ -86,6 +86,9 @@ class QueryLog(Protocol):
     async def recent(self, limit: int = 50) -> list[dict[str, object]]:
         """The newest records, newest first."""
 
+    async def set_feedback(self, query_id: int, value: int) -> bool:
+        """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""
+
     async def purge(self, older_than: dt.timedelta) -> int:
         """Delete records older than the span; returns how many."""
 

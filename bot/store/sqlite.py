@@ -34,6 +34,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX queries_at ON queries(at);
     CREATE INDEX queries_decision ON queries(decision, at);
     """,
+    # feedback: 1 for 👍, -1 for 👎; review_action: what a clerk did with the question
+    """
+    ALTER TABLE queries ADD COLUMN feedback INTEGER;
+    ALTER TABLE queries ADD COLUMN reviewed_at TEXT;
+    ALTER TABLE queries ADD COLUMN reviewed_by TEXT;
+    ALTER TABLE queries ADD COLUMN review_action TEXT;
+    """,
 )
 _COLUMNS = [f.name for f in dataclasses.fields(QueryRecord)]
 
@@ -84,6 +91,14 @@ class SqliteQueryLog:
             "SELECT * FROM queries ORDER BY id DESC LIMIT ?", (limit,)
         ) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
+
+    async def set_feedback(self, query_id: int, value: int) -> bool:
+        """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""
+        cursor = await self.db.execute(
+            "UPDATE queries SET feedback = ? WHERE id = ?", (1 if value > 0 else -1, query_id)
+        )
+        await self.db.commit()
+        return cursor.rowcount > 0
 
     async def purge(self, older_than: dt.timedelta) -> int:
         """Delete what is older than the retention span."""

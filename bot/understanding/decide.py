@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Thresholds
-from bot.understanding.match import Candidate, MatchResult
+from bot.understanding.match import NEAR_IDENTICAL, Candidate, MatchResult
 
 MAX_OPTIONS = 3
 TWO_TOPICS = 0.12  # two named topics scoring this close are both offered
@@ -37,6 +37,7 @@ def _named(candidate: Candidate) -> bool:
     return candidate.evidence.startswith(("keyword", "both"))
 
 
+SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word
 FOLLOW_UP_CHARS = 12  # a follow-up ("那要带什么材料") is short and names no topic
 
 
@@ -71,6 +72,7 @@ def decide(
     # the wording must point to this topic: not just 补贴怎么申请, nor 手机适老化模式 (a topic word
     # inside a question about something else); a named topic needs less support than an unnamed one
     specific = top.vote >= (limits.named_min_vote if _named(top) else limits.min_vote)
+    specific = specific or top.example >= SAME_WORDING  # a clerk's example, asked as written
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
     rival = max(runner_up, match.out_of_scope)
