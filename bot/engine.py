@@ -14,7 +14,14 @@ from bot.knowledge.models import FacetId
 from bot.knowledge.snapshot import Snapshot
 from bot.store.masking import contains_personal_data
 from bot.understanding.cues import Cues
-from bot.understanding.decide import Decision, Verdict, decide
+from bot.understanding.decide import (
+    FOLLOW_UP,
+    OUT_OF_SCOPE_CLOSER,
+    Decision,
+    Verdict,
+    decide,
+    named,
+)
 from bot.understanding.match import Matcher, MatchResult, merge
 from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 
@@ -41,6 +48,10 @@ class Engine:
             self.normalise,
             generic=snapshot.lexicon.generic,
         )
+        frame = sorted(
+            {self.normalise(w).replace(" ", "") for w in snapshot.lexicon.generic}, key=len
+        )
+        self._frame = re.compile("|".join(re.escape(w) for w in reversed(frame) if w) or "(?!)")
 
     @property
     def version(self) -> str:
@@ -60,13 +71,20 @@ class Engine:
         if len(whole) <= LONG_MESSAGE:
             return match_once(whole)
         clauses = [
-            c for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS])) if len(c) > 2
+            c
+            for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS]))
+            if len(c) > 1 and self._says(c, match_once(c))
         ]
         if len(clauses) > MAX_CLAUSES:  # the question is usually at the end, sometimes at the start
             clauses = clauses[:3] + clauses[3 - MAX_CLAUSES :]
         pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
         windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
         return merge([match_once(w) for w in dict.fromkeys(windows)])
+
+    def _says(self, normalised: str, result: MatchResult) -> bool:
+        """Whether text names a topic or says more than question words (not just 具体怎么申请)."""
+        content = self._frame.sub("", normalised.replace(" ", ""))
+        return len(content) > 2 or any(named(c) for c in result.candidates)
 
     def ask(self, text: str, context: str | None = None) -> Answer:
         """Understand one message and compose the reply."""
@@ -87,7 +105,8 @@ class Engine:
         known_context = context if context in self.snapshot.intents else None
         memo: dict[str, MatchResult] = {}
         result, verdict, facet = self._understand(text, known_context, memo)
-        if verdict.decision is Decision.CLARIFY:
+        # several questions in one message: answer the first that is clear on its own
+        if verdict.decision is Decision.CLARIFY or verdict.reason == OUT_OF_SCOPE_CLOSER:
             result, verdict, facet = self._first_clear_question(text, known_context, memo) or (
                 result,
                 verdict,
@@ -137,6 +156,9 @@ class Engine:
             has_facet_cue=facet is not None,
             length=len(normalised),
         )
+        said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
+        if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:
+            verdict = Verdict(Decision.DECLINE, reason="no topic words")
         return result, verdict, facet
 
     def _first_clear_question(

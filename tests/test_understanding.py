@@ -143,3 +143,19 @@ def test_clarify_offers_the_close_topics(engine: Engine) -> None:
     assert answer.decision in (Decision.CLARIFY, Decision.DECLINE)
     if answer.decision is Decision.CLARIFY:
         assert 2 <= len(answer.candidates) <= 3
+
+
+def test_a_bare_question_clause_does_not_pick_the_topic_of_a_long_message(engine: Engine) -> None:
+    story = (
+        "俺们是寿阳的，家里老二四岁老三两岁半，老二在镇上公办园读中班，"
+        "老三明年也要上幼儿园了，俺想让俩娃在一个园里，接送方便些，"
+        "这个要找谁？具体怎么申请？"
+    )
+    answer = engine.ask(story)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "sibling_kindergarten")
+    assert engine.ask("具体怎么申请？").decision is not Decision.ANSWER
+
+
+def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> None:
+    answer = engine.ask("低保咋申请？还有驾照到期了去哪换")
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")

@@ -32,12 +32,14 @@ class Verdict:
     reason: str = ""
 
 
-def _named(candidate: Candidate) -> bool:
+def named(candidate: Candidate) -> bool:
     """Whether the question names the topic by one of its keywords (written out or by sound)."""
     return candidate.evidence.startswith(("keyword", "both"))
 
 
 SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word
+FOLLOW_UP = "follow-up"
+OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
 FOLLOW_UP_CHARS = 12  # a follow-up ("那要带什么材料") is short and names no topic
 
 
@@ -51,37 +53,45 @@ def decide(
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
-    names_a_topic = any(_named(c) for c in match.candidates)
+    names_a_topic = any(named(c) for c in match.candidates)
     follow_up = bool(context and has_facet_cue)
     if follow_up and length <= FOLLOW_UP_CHARS and not names_a_topic:
-        return Verdict(Decision.ANSWER, context, reason="follow-up")
+        return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
         if follow_up:
-            return Verdict(Decision.ANSWER, context, reason="follow-up")
+            return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
         return Verdict(Decision.DECLINE, reason="no close topic")
     # an out-of-scope anchor that fits the question better than any example of the topic wins,
     # even when a topic word appears in it (低保真耳机, 托育概念股)
     if match.out_of_scope >= top.score or match.out_of_scope > top.example + limits.oos_margin:
-        return Verdict(Decision.DECLINE, reason="closer to an out-of-scope question")
+        return Verdict(Decision.DECLINE, reason=OUT_OF_SCOPE_CLOSER)
 
-    named = [c for c in match.candidates if _named(c) and top.score - c.score < TWO_TOPICS]
-    if len(named) >= 2:  # 加装电梯和适老化改造: two topics named, ask which one
-        options = tuple(c.intent_id for c in named[:MAX_OPTIONS])
+    both = [c for c in match.candidates if named(c) and top.score - c.score < TWO_TOPICS]
+    if len(both) >= 2:  # 加装电梯和适老化改造: two topics named, ask which one
+        options = tuple(c.intent_id for c in both[:MAX_OPTIONS])
         return Verdict(Decision.CLARIFY, options=options, reason="two topics named")
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     # the wording must point to this topic: not just 补贴怎么申请, nor 手机适老化模式 (a topic word
     # inside a question about something else); a named topic needs less support than an unnamed one
-    specific = top.vote >= (limits.named_min_vote if _named(top) else limits.min_vote)
+    specific = top.vote >= (limits.named_min_vote if named(top) else limits.min_vote)
     specific = specific or top.example >= SAME_WORDING  # a clerk's example, asked as written
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
     rival = max(runner_up, match.out_of_scope)
     if specific and top.score >= limits.lead_floor and top.score - rival >= limits.lead_gap:
         return Verdict(Decision.ANSWER, top.intent_id, reason="clear lead")
+    # a paraphrase shares few words with any one example; when much of its wording points to
+    # one topic and nothing else comes near, that is evidence enough
+    if (
+        top.vote >= limits.ratio_vote
+        and top.score >= limits.lead_floor
+        and top.score >= limits.lead_ratio * rival
+    ):
+        return Verdict(Decision.ANSWER, top.intent_id, reason="many words agree")
 
     close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
     if context and (context in {c.intent_id for c in close} or follow_up):
-        return Verdict(Decision.ANSWER, context, reason="follow-up")
+        return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if not close:
         return Verdict(Decision.DECLINE, reason="no close topic")
     options = tuple(c.intent_id for c in close[:MAX_OPTIONS])
