@@ -107,7 +107,10 @@ class Engine:
         result, verdict, facet = self._understand(text, known_context, memo)
         # several questions in one message: answer the first that is clear on its own
         if verdict.decision is Decision.CLARIFY or verdict.reason == OUT_OF_SCOPE_CLOSER:
-            result, verdict, facet = self._first_clear_question(text, known_context, memo) or (
+            named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
+            result, verdict, facet = self._first_clear_question(
+                text, known_context, memo, named_only
+            ) or (
                 result,
                 verdict,
                 facet,
@@ -162,12 +165,13 @@ class Engine:
         return result, verdict, facet
 
     def _first_clear_question(
-        self, text: str, context: str | None, memo: dict[str, MatchResult]
+        self, text: str, context: str | None, memo: dict[str, MatchResult], named_only: bool
     ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
         """In a message asking several things, the first part that can be answered confidently.
 
         Parts that read as questions (a question mark, 吗, or a cue such as 怎么申请) come
-        before narrative (儿子在外地打零工), so the story does not pick the topic.
+        before narrative (儿子在外地打零工), so the story does not pick the topic. After an
+        out-of-scope decline only a part that names a topic counts (低保咋办？还有驾照咋换).
         """
         parts = [p for p in _QUESTION_PARTS.findall(text[:MAX_CHARS]) if self.normalise(p)]
         if len(parts) < 2:
@@ -175,11 +179,17 @@ class Engine:
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
         for part in [*asking, *(p for p in parts if p not in asking)]:
             understood = self._understand(part, context, memo)
+            top = understood[0].top
+            if named_only and not (top and named(top)):
+                continue
             if understood[1].decision is Decision.ANSWER:
                 return understood
         return None
         for part in parts:
             understood = self._understand(part, context, memo)
+            top = understood[0].top
+            if named_only and not (top and named(top)):
+                continue
             if understood[1].decision is Decision.ANSWER:
                 return understood
         return None

@@ -77,6 +77,15 @@ def test_example_under_two_intents_and_example_as_negative(knowledge_copy: Path)
     )
 
 
+def test_an_excluded_word_in_the_topics_own_examples_is_reported(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "intents" / "pension_insurance.yaml"
+    edit(path, "excludes:\n", "excludes:\n  - 养老金\n")
+    assert any(
+        "pension_insurance.yaml:" in p and "excluded '养老金'" in p
+        for p in problems_in(knowledge_copy)
+    )
+
+
 def test_expired_review_date(knowledge_copy: Path) -> None:
     path = knowledge_copy / "intents" / "dibao.yaml"
     edit(path, "as_of:", "review_by: 2020-01-01\n    as_of:")

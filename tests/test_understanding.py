@@ -159,3 +159,22 @@ def test_a_bare_question_clause_does_not_pick_the_topic_of_a_long_message(engine
 def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> None:
     answer = engine.ask("低保咋申请？还有驾照到期了去哪换")
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
+
+
+@pytest.mark.parametrize(
+    ("question", "not_topic"),
+    [
+        ("商业养老保险到底值不值得买", "pension_insurance"),
+        ("请的月嫂多少钱一个月", "childcare_subsidy"),
+        ("家政公司的人偷东西了咋整", "home_services"),
+    ],
+)
+def test_words_meaning_another_matter_keep_a_question_off_the_topic(
+    engine: Engine, question: str, not_topic: str
+) -> None:
+    assert engine.ask(question).intent != not_topic
+
+
+def test_the_topic_itself_is_still_answered_beside_its_excluded_words(engine: Engine) -> None:
+    assert engine.ask("城乡居民养老保险一个月能领多少").intent == "pension_insurance"
+    assert engine.ask("家政进社区咋预约保洁").intent == "home_services"

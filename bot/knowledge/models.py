@@ -121,6 +121,9 @@ class Intent(_Frozen):
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = Field(min_length=1)
     negatives: tuple[str, ...] = ()
+    # words that mean the question is about something else (商业养老保险 is not 养老保险):
+    # a question containing one is never routed to this topic
+    excludes: tuple[str, ...] = ()
     facets: dict[FacetId, Facet]
 
     @field_validator("keywords")

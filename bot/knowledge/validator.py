@@ -101,6 +101,22 @@ def verify_examples_unique(loaded: Loaded, texts: SourceTexts | None) -> Iterato
                 )
 
 
+def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
+    """An excluded word never occurs in the same topic's own examples, keywords or title."""
+    norm = Normaliser(loaded.lexicon)
+    for intent_id, intent in loaded.intents.items():
+        doc = loaded.documents[f"intent:{intent_id}"]
+        own = [(text, norm(text)) for text in (*intent.examples, *intent.keywords, intent.title)]
+        for index, exclude in enumerate(intent.excludes):
+            word = norm(exclude)
+            clash = next((text for text, n in own if word and word in n), None)
+            if not word or clash is not None:
+                yield doc.problem(
+                    ("excludes", index),
+                    f"excluded {exclude!r} occurs in this topic's own wording {clash!r}",
+                )
+
+
 def verify_review_dates(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
     """No facet is past its `review_by` date."""
     today = dt.date.today()
@@ -154,6 +170,7 @@ RULES: tuple[Callable[[Loaded, SourceTexts | None], Iterator[Problem]], ...] = (
     verify_cited_sources_exist,
     verify_source_files_exist,
     verify_examples_unique,
+    verify_excludes_fit,
     verify_review_dates,
     verify_numbers_in_sources,
     verify_not_copied,

@@ -104,7 +104,9 @@ class Matcher:
             self._generic.update(_grams(word, syllables(word)))
         raw: list[tuple[str, str, bool]] = []
         self._keywords: list[tuple[str, str, str | None]] = []  # owner, text, spoken (≥2 sylls)
+        self._excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         for intent in intents:
+            self._excludes += [(intent.id, w) for w in map(norm, intent.excludes) if w]
             raw += [(intent.id, norm(e), False) for e in (*intent.examples, intent.title)]
             raw += [(intent.id, norm(n), True) for n in intent.negatives]
             for keyword in (*intent.keywords, intent.title):
@@ -239,6 +241,8 @@ class Matcher:
         worst = np.maximum.reduceat(negative, self._starts)
         vote = self.w.vote * self._vote(queries)
         hits = self._keyword_hits(text, sylls)
+        compact = text.replace(" ", "")
+        excluded = {owner for owner, word in self._excludes if word.replace(" ", "") in compact}
 
         candidates = []
         out_of_scope, oos_text = 0.0, ""
@@ -249,6 +253,8 @@ class Matcher:
                 continue
             if owner == OUT_OF_SCOPE:
                 out_of_scope, oos_text = example_score, self._best_text(index, positive)
+                continue
+            if owner in excluded:
                 continue
             kind = "sound" if keyword.startswith("~") else "keyword"
             if keyword_score and example_score >= 0.5:
