@@ -25,8 +25,9 @@ class Thresholds(BaseSettings):
     oos_margin: float = 0.05  # an out-of-scope anchor this much closer than the best example wins
     lead_floor: float = 0.25  # a weaker top score is still answered when it leads clearly …
     lead_gap: float = 0.15  # … by this much over the runner-up and the out-of-scope anchors
-    lead_ratio: float = 1.5  # … or when much of the wording points to it (ratio_vote) and it
+    lead_ratio: float = 1.8  # … or when much of the wording points to it (ratio_vote) and it
     ratio_vote: float = 0.2  # scores this many times the runner-up and the out-of-scope anchors
+    rival_support: float = 1.5  # for that ratio, a rival counts at most this many times its vote
     min_vote: float = 0.12  # without a keyword, this much of the wording must point to the topic
     named_min_vote: float = 0.1  # with a keyword, this much
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import Thresholds
 from bot.engine import Engine
-from bot.understanding.decide import Decision
+from bot.understanding.decide import Decision, decide
+from bot.understanding.match import Candidate, MatchResult
 from bot.understanding.normalise import clean
 from bot.understanding.pinyin import segment
 
@@ -178,3 +180,14 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
 def test_the_topic_itself_is_still_answered_beside_its_excluded_words(engine: Engine) -> None:
     assert engine.ask("城乡居民养老保险一个月能领多少").intent == "pension_insurance"
     assert engine.ask("家政进社区咋预约保洁").intent == "home_services"
+
+
+def test_a_rival_only_a_stray_example_points_to_does_not_block_the_answer() -> None:
+    def result(rival_vote: float) -> MatchResult:
+        top = Candidate("sibling_kindergarten", 0.30, "example", "", 0.30, vote=0.28)
+        rival = Candidate("employment_support", 0.29, "example", "想上班", 0.29, vote=rival_vote)
+        return MatchResult((top, rival), 0.14, "")
+
+    weak, strong = decide(result(0.03), Thresholds()), decide(result(0.2), Thresholds())
+    assert (weak.decision, weak.intent_id) == (Decision.ANSWER, "sibling_kindergarten")
+    assert strong.decision is not Decision.ANSWER
