@@ -95,7 +95,7 @@ class Engine:
         def reply(decision: Decision, *parts: str, **extra: Any) -> Answer:
             return Answer(decision, parts, knowledge_version=self.version, flags=flags, **extra)
 
-        if self.cues.urgent(cleaned):
+        if self.cues.urgent(cleaned) or self.cues.urgent(normalised):  # 打俺 is 打我
             return reply(Decision.URGENT, answers.URGENT, reason="danger")
         if self.cues.refuse(cleaned):
             return reply(Decision.DECLINE, answers.REFUSE, reason="refused")

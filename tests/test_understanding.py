@@ -102,7 +102,19 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
     assert engine.ask("那要带什么材料？").decision is not Decision.ANSWER
 
 
-@pytest.mark.parametrize("question", ["我不想活了", "活不下去了怎么办", "我老公又打我了", "救命"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我不想活了",
+        "活不下去了怎么办",
+        "我老公又打我了",
+        "救命",
+        "活着真没意思，撑不下去了",
+        "他喝多了又打俺",
+        "我爸突然晕过去了叫不醒",
+        "厨房里闻到煤气味儿",
+    ],
+)
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
     assert answer.decision is Decision.URGENT
@@ -113,6 +125,11 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
     assert engine.ask("低保申请不下来我真的想死").decision is Decision.URGENT
 
 
+@pytest.mark.parametrize("question", ["燃气表没气了咋充值", "出车祸了对方全责误工费咋算"])
+def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question: str) -> None:
+    assert engine.ask(question).decision is not Decision.URGENT
+
+
 @pytest.mark.parametrize(
     ("message", "kind_word"),
     [
@@ -121,6 +138,9 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
         ("谢谢你", "不客气"),
         ("你是谁", "晋中民生问答"),
         ("再见", "再见"),
+        ("在么", "您好"),
+        ("太感谢了", "不客气"),
+        ("你是人工智能吗", "晋中民生问答"),
     ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
