@@ -67,6 +67,11 @@ def decline_text(topics: list[str]) -> str:
     )
 
 
+def related_text(titles: list[str]) -> str:
+    """The line under an answer pointing to other topics the message named."""
+    return f"您的问题还提到了{'、'.join(f'“{t}”' for t in titles)}，想了解可以接着问。"
+
+
 def topics_text(topics: list[str]) -> str:
     """The topic list for smalltalk and help."""
     return f"我能解答的话题有：{'、'.join(topics)}。"
@@ -122,6 +127,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     as_of: dt.date | None = None
     follow_ups: tuple[Option, ...] = ()
+    related: tuple[Option, ...] = ()  # other topics the message also named (ask them next)
     county: str | None = None
     runner_up: str | None = None
     runner_up_score: float = 0.0
@@ -211,6 +217,8 @@ def render_plain(answer: Answer) -> str:
         lines.append(f"信息截至{answer.as_of.year}年{answer.as_of.month}月{answer.as_of.day}日。")
     if answer.follow_ups:
         lines.append("还可以问：" + " / ".join(option.title for option in answer.follow_ups))
+    if answer.related:
+        lines.append(related_text([option.title for option in answer.related]))
     if "privacy" in answer.flags:
         lines.append(PRIVACY)
     return "\n".join(lines)

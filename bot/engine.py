@@ -17,6 +17,7 @@ from bot.understanding.cues import Cues
 from bot.understanding.decide import (
     FOLLOW_UP,
     OUT_OF_SCOPE_CLOSER,
+    TWO_TOPICS_NAMED,
     Decision,
     Verdict,
     decide,
@@ -84,7 +85,7 @@ class Engine:
     def _says(self, normalised: str, result: MatchResult) -> bool:
         """Whether text names a topic or says more than question words (not just 具体怎么申请)."""
         content = self._frame.sub("", normalised.replace(" ", ""))
-        return len(content) > 2 or any(named(c) for c in result.candidates)
+        return len(content) >= 2 or any(named(c) for c in result.candidates)
 
     def ask(self, text: str, context: str | None = None) -> Answer:
         """Understand one message and compose the reply."""
@@ -103,18 +104,19 @@ class Engine:
             return reply(Decision.DECLINE, answers.EMPTY, reason="empty")
 
         known_context = context if context in self.snapshot.intents else None
+        related: tuple[str, ...] = ()  # other topics the message names, shown under the answer
         memo: dict[str, MatchResult] = {}
         result, verdict, facet = self._understand(text, known_context, memo)
         # several questions in one message: answer the first that is clear on its own
         if verdict.decision is Decision.CLARIFY or verdict.reason == OUT_OF_SCOPE_CLOSER:
             named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
-            result, verdict, facet = self._first_clear_question(
-                text, known_context, memo, named_only
-            ) or (
-                result,
-                verdict,
-                facet,
-            )
+            first = self._first_clear_question(text, known_context, memo, named_only)
+            if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
+                chosen = first[1].intent_id if first else verdict.options[0]
+                related = tuple(i for i in verdict.options if i != chosen)
+                verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
+            elif first:
+                result, verdict, facet = first
         top = result.top
         runner = result.candidates[1] if len(result.candidates) > 1 else None
         scores: dict[str, Any] = {
@@ -144,7 +146,9 @@ class Engine:
             return reply(
                 Decision.DECLINE, answers.decline_text(self.snapshot.topic_titles()), **scores
             )
-        return self.answer_intent(verdict.intent_id, facet, text=cleaned, flags=flags, **scores)
+        return self.answer_intent(
+            verdict.intent_id, facet, text=cleaned, flags=flags, related=related, **scores
+        )
 
     def _understand(
         self, text: str, context: str | None, memo: dict[str, MatchResult]
@@ -201,6 +205,7 @@ class Engine:
         *,
         text: str = "",
         flags: tuple[str, ...] = (),
+        related: tuple[str, ...] = (),
         score: float = 1.0,
         runner_up: str | None = None,
         runner_up_score: float = 0.0,
@@ -226,6 +231,7 @@ class Engine:
             citations=citations,
             as_of=as_of,
             follow_ups=answers.follow_ups(intent, chosen),
+            related=tuple(Option(i, self.snapshot.intents[i].title) for i in related),
             county=county,
             runner_up=runner_up,
             runner_up_score=runner_up_score,

@@ -99,7 +99,7 @@ def test_chat_number_answers_the_chosen_topic(tmp_path: Path) -> None:
     from bot.understanding.decide import Decision
 
     engine = build_engine(Settings())
-    clarify = "加装电梯和适老化改造"  # names two topics: the bot must ask which one
+    clarify = "补贴怎么申请"  # several topics have a 补贴: the bot must ask which one
     assert engine.ask(clarify).decision is Decision.CLARIFY
     first = engine.ask(clarify).candidates[0]
     result = run(["chat", "--no-log"], f"{clarify}\n1\n", tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers import render_plain
 from bot.config import Thresholds
 from bot.engine import Engine
 from bot.understanding.decide import Decision, decide
@@ -211,3 +212,17 @@ def test_a_rival_only_a_stray_example_points_to_does_not_block_the_answer() -> N
     weak, strong = decide(result(0.03), Thresholds()), decide(result(0.2), Thresholds())
     assert (weak.decision, weak.intent_id) == (Decision.ANSWER, "sibling_kindergarten")
     assert strong.decision is not Decision.ANSWER
+
+
+def test_two_named_topics_answer_one_and_point_to_the_other(engine: Engine) -> None:
+    answer = engine.ask("吃低保的人家还能领高龄津贴不")
+    assert answer.decision is Decision.ANSWER
+    named_topics = {answer.intent, *(option.id for option in answer.related)}
+    assert named_topics == {"dibao", "senior_allowance"}
+    assert "接着问" in render_plain(answer)
+
+
+def test_several_questions_answer_the_first_and_point_to_the_next(engine: Engine) -> None:
+    answer = engine.ask("长幼同园去哪报名？另外育儿补贴一年多少钱？")
+    assert answer.intent == "sibling_kindergarten"
+    assert [option.id for option in answer.related] == ["childcare_subsidy"]

@@ -39,6 +39,7 @@ def named(candidate: Candidate) -> bool:
 
 SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word
 FOLLOW_UP = "follow-up"
+TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
 FOLLOW_UP_CHARS = 12  # a follow-up ("那要带什么材料") is short and names no topic
 
@@ -67,9 +68,9 @@ def decide(
         return Verdict(Decision.DECLINE, reason=OUT_OF_SCOPE_CLOSER)
 
     both = [c for c in match.candidates if named(c) and top.score - c.score < TWO_TOPICS]
-    if len(both) >= 2:  # 加装电梯和适老化改造: two topics named, ask which one
+    if len(both) >= 2:  # 加装电梯和适老化改造: the engine answers one and points to the other
         options = tuple(c.intent_id for c in both[:MAX_OPTIONS])
-        return Verdict(Decision.CLARIFY, options=options, reason="two topics named")
+        return Verdict(Decision.CLARIFY, options=options, reason=TWO_TOPICS_NAMED)
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     # the wording must point to this topic: not just 补贴怎么申请, nor 手机适老化模式 (a topic word
     # inside a question about something else); a named topic needs less support than an unnamed one
