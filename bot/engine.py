@@ -12,7 +12,7 @@ from bot.answers import Answer, Option
 from bot.config import Thresholds
 from bot.knowledge.models import FacetId
 from bot.knowledge.snapshot import Snapshot
-from bot.store.masking import contains_personal_data
+from bot.store.masking import contains_personal_data, without_numbers
 from bot.understanding.cues import Cues
 from bot.understanding.decide import (
     FOLLOW_UP,
@@ -90,6 +90,7 @@ class Engine:
     def ask(self, text: str, context: str | None = None) -> Answer:
         """Understand one message and compose the reply."""
         flags = ("privacy",) if contains_personal_data(text) else ()
+        text = without_numbers(text)
         cleaned = clean(text)
         normalised = self.normalise(text)
 
@@ -182,14 +183,6 @@ class Engine:
             return None
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
         for part in [*asking, *(p for p in parts if p not in asking)]:
-            understood = self._understand(part, context, memo)
-            top = understood[0].top
-            if named_only and not (top and named(top)):
-                continue
-            if understood[1].decision is Decision.ANSWER:
-                return understood
-        return None
-        for part in parts:
             understood = self._understand(part, context, memo)
             top = understood[0].top
             if named_only and not (top and named(top)):

@@ -226,3 +226,16 @@ def test_several_questions_answer_the_first_and_point_to_the_next(engine: Engine
     answer = engine.ask("长幼同园去哪报名？另外育儿补贴一年多少钱？")
     assert answer.intent == "sibling_kindergarten"
     assert [option.id for option in answer.related] == ["childcare_subsidy"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["俺手机13812345678，低保咋申请", "低保怎么申请 12345", "低保咋申请，邮箱abc@qq.com"],
+)
+def test_a_phone_number_or_email_does_not_hide_the_question(engine: Engine, question: str) -> None:
+    assert engine.ask(question).intent == "dibao"
+
+
+def test_a_short_follow_up_is_not_taken_for_a_greeting(engine: Engine) -> None:
+    answer = engine.ask("在哪", context="dibao")
+    assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "where")

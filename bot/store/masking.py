@@ -7,6 +7,7 @@ import re
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # 10–19 digits, possibly split by spaces or dashes, an optional +86, an optional final X (ID cards)
 _NUMBER = re.compile(r"(?<![\d])(?:\+?86[\s-]?)?\d(?:[\s-]?\d){9,18}(?:[\s-]?[xX])?(?![\d])")
+_LONG_DIGITS = re.compile(r"\d{5,}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -49,6 +50,12 @@ def mask(text: str) -> str:
     """The text with every long number and e-mail address replaced by a label."""
     text = _EMAIL.sub("[邮箱]", text)
     return _NUMBER.sub(lambda m: _label(m.group(0)), text)
+
+
+def without_numbers(text: str) -> str:
+    """The text with e-mail addresses and numbers of five or more digits blanked (for matching:
+    a phone number or 12345 says nothing about the topic)."""
+    return _LONG_DIGITS.sub(" ", _NUMBER.sub(" ", _EMAIL.sub(" ", text)))
 
 
 def contains_personal_data(text: str) -> bool:
