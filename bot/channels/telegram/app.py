@@ -107,7 +107,7 @@ def build_application(
         service=service,
         reloader=Reloader(service, settings),
         admins=settings.admin_ids,
-        salt=settings.user_salt,
+        salt=service.salt,  # the same pseudonyms as in the query log
         flood=FloodGuard(clock),
         clock=clock,
         low_score=settings.thresholds.answer,
