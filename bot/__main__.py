@@ -99,11 +99,20 @@ async def cmd_chat(settings: Settings, engine: Engine, args: argparse.Namespace)
 
 
 def cmd_run(settings: Settings, engine: Engine) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.channels.telegram.app import run
 
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the token
-    return run(settings, engine)
+    try:
+        return run(settings, engine)
+    except InvalidToken:
+        print("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"Cannot reach the Bot API at TELEGRAM_BASE_URL: {exc}", file=sys.stderr)
+        return 1
 
 
 def cmd_validate(settings: Settings) -> int:
