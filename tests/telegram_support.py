@@ -31,7 +31,7 @@ class RecordingRequest(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.failures: dict[str, list[tuple[int, dict[str, Any]] | Exception]] = {}
         self._ids = itertools.count(1)
 
     @property
@@ -48,6 +48,10 @@ class RecordingRequest(BaseRequest):
         """Make the next call of `method` fail with this status and response body."""
         self.failures.setdefault(method, []).append((status, {"ok": False, **response}))
 
+    def raise_on(self, method: str, error: Exception) -> None:
+        """Make the next call of `method` raise, as a timeout or a lost connection would."""
+        self.failures.setdefault(method, []).append(error)
+
     async def do_request(
         self,
         url: str,
@@ -61,7 +65,10 @@ class RecordingRequest(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         if self.failures.get(name):
-            status, body = self.failures[name].pop(0)
+            failure = self.failures[name].pop(0)
+            if isinstance(failure, Exception):
+                raise failure
+            status, body = failure
             return status, json.dumps(body).encode()
         result = self._result(name, params)
         if name == "sendMessage":

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.error import NetworkError, TimedOut
 
 from bot.answers import FAILED, HOTLINE, PRIVACY, Answer
 from bot.channels.telegram import texts
@@ -153,6 +154,14 @@ async def test_clarify_offers_candidates_and_a_press_answers_once(
     assert notices == [texts.ALREADY_ANSWERED] * 2
 
 
+async def test_a_clarify_message_that_cannot_be_edited_gets_the_answer_below(bot: Bot) -> None:
+    reply = only(await bot.say("托育补贴和长幼同园"))
+    bot.request.fail("editMessageText", 400, description="Bad Request: message can't be edited")
+    answer = only(await bot.press(reply, buttons(reply)[0][1]))
+    assert answer["message_id"] != reply["message_id"]
+    assert shown(answer).startswith(f"【{buttons(reply)[0][0]} · ")
+
+
 async def test_out_of_scope_is_declined_kindly_with_topics_and_12345(
     bot: Bot, engine: Engine
 ) -> None:
@@ -216,7 +225,7 @@ async def test_long_answers_are_split_cleanly(
     bot: Bot, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = engine.ask("低保怎么申请")
-    body = "".join(f"第{n}条：申请人<须>如实 & 完整填写。" for n in range(600))
+    body = "".join(f"第{n}条：申请人<i>须如实 & 完整填写。" for n in range(600))
     long = Answer(
         Decision.ANSWER,
         (real.parts[0], body, "最后一句。"),
@@ -231,7 +240,7 @@ async def test_long_answers_are_split_cleanly(
     replies = await bot.say("低保怎么申请")
     assert len(replies) >= 3
     seen = [shown(r) for r in replies]
-    assert "".join(seen).replace("\n", "").count("如实 & 完整填写") == 600
+    assert "".join(seen).replace("\n", "").count("申请人<i>须如实 & 完整填写。") == 600
     assert seen[-1].endswith(texts.as_of(real.as_of))  # type: ignore[arg-type]
     assert all("reply_markup" not in r for r in replies[:-1]) and buttons(replies[-1])
 
@@ -263,6 +272,15 @@ async def test_flood_gets_one_notice_then_silence_for_a_while(bot: Bot) -> None:
     assert shown(only(await bot.say("低保怎么申请"))).startswith("【低保")
 
 
+async def test_flooding_a_group_gets_no_notice_there(bot: Bot) -> None:
+    mention = [{"type": "mention", "offset": 0, "length": len(BOT["username"]) + 1}]
+    text = f"@{BOT['username']} 低保怎么申请"
+    for _ in range(20):
+        assert len(await bot.say(text, chat=GROUP, entities=mention)) == 1
+    for _ in range(5):
+        assert await bot.say(text, chat=GROUP, entities=mention) == []
+
+
 async def test_unknown_commands_and_stale_buttons_get_polite_replies(bot: Bot) -> None:
     assert shown(only(await bot.say("/nosuchcommand"))) == texts.UNKNOWN_COMMAND
     reply = only(await bot.say("/start"))
@@ -276,9 +294,12 @@ async def test_network_errors_are_logged_and_the_bot_keeps_answering(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.request.fail("sendMessage", 502, description="Bad Gateway")
+    bot.request.raise_on("sendMessage", TimedOut())
+    bot.request.raise_on("sendMessage", NetworkError("connection reset"))
     with caplog.at_level(logging.WARNING):
-        assert await bot.say("低保怎么申请") == []
-    assert any("network error" in r.message for r in caplog.records)
+        for _ in range(3):
+            assert await bot.say("低保怎么申请") == []
+    assert sum("network error" in r.message for r in caplog.records) == 3
     assert shown(only(await bot.say("低保怎么申请"))).startswith("【低保")
 
 

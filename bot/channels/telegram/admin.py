@@ -68,7 +68,7 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     lines = [texts.reload_failed(report.version, len(report.problems))]
     lines += [f"• {problem}" for problem in report.problems[:MAX_PROBLEMS]]
     if len(report.problems) > MAX_PROBLEMS:
-        lines.append(f"… 另有 {len(report.problems) - MAX_PROBLEMS} 处")
+        lines.append(texts.more_problems(len(report.problems) - MAX_PROBLEMS))
     await send_html(message, render.plain_lines("\n".join(lines)))
 
 

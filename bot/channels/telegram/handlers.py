@@ -183,9 +183,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = render.html_lines(answer)
     chunks = render.split_messages(lines)
     if pressed.kind == "c" and len(chunks) == 1:
-        await message.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=markup)
-    else:
-        await send_html(message, lines, markup)
+        try:
+            await message.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=markup)
+            return
+        except BadRequest as exc:  # e.g. too old to edit: answer in a new message instead
+            log.info("clarify message not edited: %s", exc)
+    await send_html(message, lines, markup)
 
 
 async def _feedback(

@@ -63,6 +63,11 @@ def reload_failed(version: str, count: int) -> str:
     return f"知识库有 {count} 处问题，没有更新，仍在使用版本 {version}。请修改后再 /reload："
 
 
+def more_problems(count: int) -> str:
+    """The last line of a long list of reload problems."""
+    return f"…另有 {count} 处问题"
+
+
 def stats_heading(days: int, total: int) -> str:
     """The first line of /stats."""
     return f"最近 {days} 天共 {total} 个问题。"
