@@ -72,9 +72,11 @@ def test_clarify_button_edits_the_question_into_the_answer_once(
 
     answer = wait_for("the edited answer", edited)
     assert "👍 有用" in buttons(answer)
-    calls = bot.compat.compat.called(bot.token, "answerCallbackQuery")
-    wait_for("both presses answered", lambda: len(calls) >= 2 or None)
+    wait_for("both presses answered", lambda: len(
+        bot.compat.compat.called(bot.token, "answerCallbackQuery")) >= 2)
     assert len(person.history()) == 1  # edited in place, nothing sent twice
+    notices = [c.get("text") for c in bot.compat.compat.called(bot.token, "answerCallbackQuery")]
+    assert notices.count("已经回答过了，请看上面的消息。") == 1
 
 
 def test_facet_button_and_feedback(start_bot: StartBot, resident: MakeResident) -> None:
