@@ -106,6 +106,9 @@ def test_out_of_scope_question_is_declined_with_12345(
 ) -> None:
     bot = start_bot()
     person = resident(bot)
+    # the layer turns away a malformed client request instead of letting it crash the emulator
+    broken = httpx.post(f"{bot.compat.url}/sendMessage", json={"text": "x"}, timeout=10)
+    assert broken.status_code == 400
     person.say("明天会下雨吗，需要带伞不")
     [reply] = person.replies()
     assert "12345" in text(reply) and "加装电梯" in buttons(reply)
