@@ -37,6 +37,7 @@ from bot.store.sqlite import open_query_log
 log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+CONCURRENT_UPDATES = 8  # a /reload (a second or two) or a slow reply must not hold up residents
 
 
 async def _post_init(application: TelegramApp) -> None:
@@ -97,6 +98,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
