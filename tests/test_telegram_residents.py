@@ -261,10 +261,15 @@ async def test_groups_are_answered_only_when_addressed(bot: Bot) -> None:
     assert shown(only(await bot.say(unknown, chat=GROUP))) == texts.UNKNOWN_COMMAND
 
 
-async def test_flood_gets_one_notice_then_silence_for_a_while(bot: Bot) -> None:
+async def test_flood_gets_one_notice_then_silence_for_a_while(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     for _ in range(20):
         assert len(await bot.say("低保怎么申请")) == 1
-    assert shown(only(await bot.say("低保怎么申请"))) == texts.SLOW_DOWN
+    with caplog.at_level(logging.INFO):
+        assert shown(only(await bot.say("低保怎么申请"))) == texts.SLOW_DOWN
+    flood = [r.getMessage() for r in caplog.records if "flood" in r.getMessage()]
+    assert flood and all(str(RESIDENT) not in m for m in flood)  # pseudonyms only
     for _ in range(5):
         assert await bot.say("低保怎么申请") == []
     assert len(await bot.say("低保怎么申请", user=RESIDENT + 1)) == 1  # others are unaffected

@@ -52,6 +52,7 @@ def test_start_and_a_question_answered_with_citations(
     assert rows[-1][:3] == ("低保怎么申请", "answer", "dibao")
     assert rows[-1][3] and str(person.user_id) not in rows[-1][3]
     assert "Traceback" not in bot.output()
+    assert bot.token not in bot.output()  # request lines carry the token: never logged
 
 
 def test_clarify_button_edits_the_question_into_the_answer_once(
