@@ -1,4 +1,4 @@
-"""Command line: ask, chat, validate, evaluate, purge."""
+"""Command line: ask, chat, run, validate, evaluate, purge."""
 
 from __future__ import annotations
 
@@ -98,6 +98,23 @@ async def cmd_chat(settings: Settings, engine: Engine, args: argparse.Namespace)
     return 0
 
 
+def cmd_run(settings: Settings, engine: Engine) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.channels.telegram.app import run
+
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the token
+    try:
+        return run(settings, engine)
+    except InvalidToken:
+        print("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"Cannot reach the Bot API at TELEGRAM_BASE_URL: {exc}", file=sys.stderr)
+        return 1
+
+
 def cmd_validate(settings: Settings) -> int:
     snapshot, problems = check(settings.knowledge_dir, source_texts(settings))
     for problem in problems:
@@ -158,6 +175,11 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--context", help="the previous topic id, for follow-up questions")
     chat = sub.add_parser("chat", help="an interactive terminal chat")
     chat.add_argument("--no-log", action="store_true", help="do not record the questions")
+    sub.add_parser(
+        "run",
+        help="serve the Telegram bot (TELEGRAM_BOT_TOKEN; long polling, or a webhook when "
+        "WEBHOOK_URL is set)",
+    )
     sub.add_parser("validate", help="check the knowledge files; non-zero exit on problems")
     evaluate = sub.add_parser("evaluate", help="accuracy on a labelled split, with a baseline")
     evaluate.add_argument("file", nargs="?", default=str(PROJECT_ROOT / "tests/data/test.jsonl"))
@@ -189,6 +211,13 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_validate(settings)
     if args.command == "purge":
         return asyncio.run(cmd_purge(settings, args))
+    if args.command == "run" and settings.telegram_bot_token is None:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: put it in the environment or .env "
+            "(or try the terminal chat: python -m bot chat).",
+            file=sys.stderr,
+        )
+        return 2
     try:
         engine = build_engine(settings)
     except KnowledgeError as exc:
@@ -198,6 +227,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     if args.command == "evaluate":
         return cmd_evaluate(engine, args)
+    if args.command == "run":
+        return cmd_run(settings, engine)
     command = cmd_ask if args.command == "ask" else cmd_chat
     return asyncio.run(command(settings, engine, args))
 

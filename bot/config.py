@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,3 +46,37 @@ class Settings(BaseSettings):
         default="jinzhong-minsheng", description="salt for pseudonymous user ids"
     )
     thresholds: Thresholds = Field(default_factory=Thresholds)
+
+    # Telegram (python -m bot run)
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"  # or a self-hosted Bot API server
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # comma-separated user ids
+    webhook_url: str | None = None  # set → webhook mode instead of long polling
+    webhook_secret: SecretStr | None = None  # checked on every webhook call; random when unset
+    listen: str = "0.0.0.0:8443"  # host:port the webhook server binds to
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return frozenset(int(part) for part in re.split(r"[,\s]+", value) if part)
+            except ValueError:
+                message = f"ADMIN_IDS must be comma-separated numbers, got {value!r}"
+                raise ValueError(message) from None
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and -
+        if value is not None and not re.fullmatch(r"[\w-]{1,256}", value.get_secret_value(), re.A):
+            raise ValueError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and -, at most 256")
+        return value
+
+    def listen_address(self) -> tuple[str, int]:
+        """LISTEN as (host, port); raises ConfigError when it is not host:port."""
+        host, _, port = self.listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(f"LISTEN must be host:port, got {self.listen!r}")
+        return host, int(port)

@@ -74,6 +74,18 @@ def parse_age(value: str) -> dt.timedelta:
     }[unit]
 
 
+@dataclass(frozen=True)
+class QueryStats:
+    """Counts over a span of the log, for the admins' /stats."""
+
+    since: dt.datetime
+    total: int
+    per_day: tuple[tuple[str, int], ...]  # (YYYY-MM-DD in UTC, questions)
+    per_decision: tuple[tuple[str, int], ...]
+    per_intent: tuple[tuple[str, int], ...]  # answered questions by topic id
+    top_declined: tuple[tuple[str, int], ...]  # masked texts, most frequent first
+
+
 class QueryLog(Protocol):
     """Where questions are recorded for review."""
 
@@ -85,6 +97,12 @@ class QueryLog(Protocol):
 
     async def recent(self, limit: int = 50) -> list[dict[str, object]]:
         """The newest records, newest first."""
+
+    async def stats(self, since: dt.datetime, top: int = 10) -> QueryStats:
+        """Questions per day, decision and topic since a moment, and the most declined texts."""
+
+    async def unanswered(self, limit: int = 10, below: float = 0.55) -> list[dict[str, object]]:
+        """The newest declined, clarified or low-scoring (under `below`) answers, newest first."""
 
     async def set_feedback(self, query_id: int, value: int) -> bool:
         """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.config import ConfigError
-from bot.store.base import QueryRecord
+from bot.store.base import QueryRecord, QueryStats
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,44 @@ class SqliteQueryLog:
         """The newest records, newest first."""
         async with self.db.execute(
             "SELECT * FROM queries ORDER BY id DESC LIMIT ?", (limit,)
+        ) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    async def stats(self, since: dt.datetime, top: int = 10) -> QueryStats:
+        """Questions per day, decision and topic since a moment, and the most declined texts."""
+        cutoff = since.isoformat()
+
+        async def pairs(sql: str, *args: object) -> tuple[tuple[str, int], ...]:
+            async with self.db.execute(sql, (cutoff, *args)) as cursor:
+                return tuple((str(row[0]), int(row[1])) for row in await cursor.fetchall())
+
+        per_day = await pairs(
+            "SELECT substr(at, 1, 10) AS day, count(*) FROM queries WHERE at >= ? "
+            "GROUP BY day ORDER BY day"
+        )
+        per_decision = await pairs(
+            "SELECT decision, count(*) AS n FROM queries WHERE at >= ? "
+            "GROUP BY decision ORDER BY n DESC, decision"
+        )
+        per_intent = await pairs(
+            "SELECT intent, count(*) AS n FROM queries WHERE at >= ? AND decision = 'answer' "
+            "AND intent IS NOT NULL GROUP BY intent ORDER BY n DESC, intent"
+        )
+        top_declined = await pairs(
+            "SELECT text, count(*) AS n FROM queries WHERE at >= ? AND decision = 'decline' "
+            "GROUP BY text ORDER BY n DESC, max(id) DESC LIMIT ?",
+            top,
+        )
+        return QueryStats(
+            since, sum(n for _, n in per_decision), per_day, per_decision, per_intent, top_declined
+        )
+
+    async def unanswered(self, limit: int = 10, below: float = 0.55) -> list[dict[str, object]]:
+        """The newest declined, clarified or low-scoring (under `below`) answers, newest first."""
+        async with self.db.execute(
+            "SELECT * FROM queries WHERE decision IN ('decline', 'clarify') "
+            "OR (decision = 'answer' AND score < ?) ORDER BY id DESC LIMIT ?",
+            (below, limit),
         ) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
 

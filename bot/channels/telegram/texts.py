@@ -1,0 +1,83 @@
+"""Every sentence the Telegram channel adds to what `bot.answers` already says (plain text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+START = (
+    "您好！我是晋中民生问答，可以帮您了解晋中市的民生政策，每条回答都注明出处。\n"
+    "请直接打字提问，比如“低保怎么申请”“老楼加装电梯去哪里办”。也可以点下面的话题："
+)
+HELP = (
+    "直接打字提问就行，比如“低保怎么申请”。回答下面的按钮可以接着问申请条件、怎么办理、去哪里办，"
+    "也可以点 👍 或 👎 告诉我们回答有没有用。\n"
+    "/topics 查看我能回答的话题。不需要发送身份证号、手机号等个人信息。"
+)
+TOPICS = "请选择您想了解的话题："
+UNKNOWN_COMMAND = "没有这个命令。可以用 /start、/help、/topics，或者直接打字提问。"
+NOT_TEXT = "我只能看懂文字。请直接打字告诉我您想问什么，比如“低保怎么申请”。"
+SLOW_DOWN = "您发消息有点快，请稍等一两分钟再问，我会继续为您解答。"
+ALREADY_ANSWERED = "已经回答过了，请看上面的消息。"
+EXPIRED = "这个按钮已经过期了，请重新打字提问。"
+FEEDBACK_THANKS = {1: "谢谢您的肯定！", -1: "谢谢反馈，我们会改进回答。"}
+FEEDBACK_BUTTONS = {1: "👍 有用", -1: "👎 没用"}
+SOURCES = "来源："
+
+COMMANDS = {
+    "start": "开始使用",
+    "help": "使用说明",
+    "topics": "我能回答的话题",
+}
+ADMIN_COMMANDS = {
+    "reload": "重新加载知识库",
+    "stats": "统计（可加天数，如 /stats 30）",
+    "unanswered": "最近没答上的问题（可加条数）",
+}
+
+RELOAD_BUSY = "正在重新加载，请稍候再试。"
+NO_QUERY_LOG = "没有开启问题记录，无法统计。"
+DECISION_TITLES = {
+    "answer": "已回答",
+    "clarify": "反问确认",
+    "decline": "未能回答",
+    "smalltalk": "寒暄",
+    "urgent": "紧急情况",
+}
+
+
+def as_of(date: dt.date) -> str:
+    """`信息截至2026年11月1日。`"""
+    return f"信息截至{date.year}年{date.month}月{date.day}日。"
+
+
+def reload_ok(previous: str, version: str, intents: int, examples: int, facets: int) -> str:
+    """The reply to a successful /reload."""
+    change = f"版本 {previous} → {version}"
+    if previous == version:
+        change = f"内容没有变化（版本 {version}）"
+    return f"知识库已重新加载：{change}，{intents} 个话题、{examples} 条例句、{facets} 个分项。"
+
+
+def reload_failed(version: str, count: int) -> str:
+    """The first line of the reply to a refused /reload."""
+    return f"知识库有 {count} 处问题，没有更新，仍在使用版本 {version}。请修改后再 /reload："
+
+
+def more_problems(count: int) -> str:
+    """The last line of a long list of reload problems."""
+    return f"…另有 {count} 处问题"
+
+
+def stats_heading(days: int, total: int) -> str:
+    """The first line of /stats."""
+    return f"最近 {days} 天共 {total} 个问题。"
+
+
+STATS_PER_DAY = "每天："
+STATS_PER_DECISION = "按结果："
+STATS_PER_INTENT = "按话题（已回答）："
+STATS_TOP_DECLINED = "未能回答最多的问题："
+STATS_USAGE = "用法：/stats 或 /stats 天数（1–365）"
+UNANSWERED_HEADING = "最近没答上的问题（已遮盖个人信息）："
+UNANSWERED_NONE = "最近没有没答上的问题。"
+UNANSWERED_USAGE = "用法：/unanswered 或 /unanswered 条数（1–50）"

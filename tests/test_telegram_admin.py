@@ -1,0 +1,115 @@
+"""Admins steer the bot from Telegram; everyone else cannot even tell the commands exist."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from bot.channels.telegram import texts
+from bot.channels.telegram.state import Services
+from bot.config import Settings
+from bot.engine import Engine
+from bot.store.base import pseudonym
+from tests.telegram_support import ADMIN, GROUP, RESIDENT, Bot, started
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings, engine: Engine, tmp_path: Path, knowledge_copy: Path
+) -> AsyncIterator[Bot]:
+    async for running in started(settings, engine, tmp_path, knowledge_dir=knowledge_copy):
+        yield running
+
+
+async def said(bot: Bot, text: str, **kwargs: object) -> str:
+    """Everything the bot replied to one message, as the user reads it."""
+    replies = await bot.say(text, **kwargs)  # type: ignore[arg-type]
+    return "\n".join(unescape(re.sub(r"</?[bi]>", "", r["text"])) for r in replies)
+
+
+@pytest.mark.parametrize("command", ["/reload", "/stats", "/stats 3", "/unanswered 5"])
+async def test_others_get_the_unknown_command_reply_and_the_attempt_is_logged(
+    bot: Bot, command: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = await said(bot, command)
+    assert reply == await said(bot, "/nosuchcommand") == texts.UNKNOWN_COMMAND
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1
+    assert pseudonym("test-salt", "telegram", RESIDENT) in refused[0]
+    assert str(RESIDENT) not in refused[0]
+    # an admin in a group is not an admin there: the group would see the answers
+    assert await said(bot, command, user=ADMIN, chat=GROUP) == ""
+
+
+async def test_reload_swaps_in_a_valid_change(bot: Bot, knowledge_copy: Path) -> None:
+    question = "小区里说的“登高计划”怎么报名"
+    assert not (await said(bot, question)).startswith("【加装电梯")
+    intents = knowledge_copy / "intents" / "elevator_retrofit.yaml"
+    text = intents.read_text(encoding="utf-8")
+    intents.write_text(text.replace("examples:\n", f"examples:\n  - {question}\n", 1), "utf-8")
+    before = bot.service.engine.version
+    reply = await said(bot, "/reload", user=ADMIN)
+    after = bot.service.engine.version
+    assert after != before and f"{before} → {after}" in reply and "18 个话题" in reply
+    assert (await said(bot, question)).startswith("【加装电梯")
+
+
+async def test_broken_file_is_reported_with_file_and_line_and_old_answers_keep_serving(
+    bot: Bot, knowledge_copy: Path
+) -> None:
+    before = bot.service.engine
+    (knowledge_copy / "intents" / "dibao.yaml").write_text("id: dibao\ntitle: [\n", "utf-8")
+    reply = await said(bot, "/reload", user=ADMIN)
+    assert f"仍在使用版本 {before.version}" in reply
+    assert "dibao.yaml:" in reply and any(c.isdigit() for c in reply.split("dibao.yaml:")[1][:4])
+    assert bot.service.engine is before
+    assert (await said(bot, "低保怎么申请")).startswith("【低保 · 怎么申请】")
+
+
+async def test_a_second_reload_while_one_runs_is_turned_away(bot: Bot) -> None:
+    services: Services = bot.app.bot_data["services"]
+    async with services.reloader._lock:  # a reload is running
+        assert await said(bot, "/reload", user=ADMIN) == texts.RELOAD_BUSY
+    assert "知识库已重新加载" in await said(bot, "/reload", user=ADMIN)
+
+
+async def test_stats_counts_days_decisions_topics_and_top_declined(bot: Bot) -> None:
+    for question in ["低保怎么申请", "低保去哪里办", "加装电梯", "明天会下雨吗", "明天会下雨吗",
+                     "你好"]:
+        await bot.say(question)
+    reply = await said(bot, "/stats", user=ADMIN)
+    assert reply.startswith(texts.stats_heading(7, 6))
+    assert "已回答：3" in reply and "未能回答：2" in reply and "寒暄：1" in reply
+    assert "低保：2" in reply and "加装电梯：1" in reply
+    assert "2× 明天会下雨吗" in reply.split(texts.STATS_TOP_DECLINED)[1]
+    assert (await said(bot, "/stats 30", user=ADMIN)).startswith(texts.stats_heading(30, 6))
+    assert await said(bot, "/stats lots", user=ADMIN) == texts.STATS_USAGE
+
+
+async def test_unanswered_lists_the_latest_declined_and_unsure_questions_masked(bot: Bot) -> None:
+    for question in ["低保怎么申请", "托育补贴和长幼同园", "我电话13812345678，明天会下雨吗"]:
+        await bot.say(question)
+    reply = await said(bot, "/unanswered", user=ADMIN)
+    lines = reply.splitlines()
+    assert lines[0] == texts.UNANSWERED_HEADING and len(lines) == 3
+    assert "明天会下雨吗" in lines[1] and "13812345678" not in reply
+    assert "托育补贴和长幼同园" in lines[2] and "低保怎么申请" not in reply
+    assert len((await said(bot, "/unanswered 1", user=ADMIN)).splitlines()) == 2
+    assert await said(bot, "/unanswered 0", user=ADMIN) == texts.UNANSWERED_USAGE
+
+
+async def test_reload_problems_are_escaped_and_listed_in_full(
+    bot: Bot, knowledge_copy: Path
+) -> None:
+    for name in ("dibao", "elevator_retrofit", "healthcare"):
+        (knowledge_copy / "intents" / f"{name}.yaml").write_text(f"id: {name}\ntitle: [\n", "utf-8")
+    replies = await bot.say("/reload", user=ADMIN)
+    text = "\n".join(r["text"] for r in replies)
+    assert text.startswith("知识库有 3 处问题")
+    assert text.count("&lt;stream end&gt;") == 3 and "<stream end>" not in text
