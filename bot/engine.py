@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from bot import answers
@@ -32,6 +33,14 @@ LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clau
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
+
+
+def _words(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for any of the words, longest first."""
+    found = sorted({w.replace(" ", "") for w in words} - {""}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in found) or "(?!)")
+
+
 _CLAUSE = re.compile(r"[。！？!?；;，,、\n～~…]+|\s{2,}")
 
 
@@ -49,10 +58,10 @@ class Engine:
             self.normalise,
             generic=snapshot.lexicon.generic,
         )
-        frame = sorted(
-            {self.normalise(w).replace(" ", "") for w in snapshot.lexicon.generic}, key=len
-        )
-        self._frame = re.compile("|".join(re.escape(w) for w in reversed(frame) if w) or "(?!)")
+        generic = snapshot.lexicon.generic
+        self._frame = _words(self.normalise(w) for w in generic)
+        cues = snapshot.lexicon.facet_cues.values()
+        self._asking = _words(self.normalise(w) for w in itertools.chain(generic, *cues))
 
     @property
     def version(self) -> str:
@@ -162,7 +171,7 @@ class Engine:
             self.thresholds,
             context=context,
             has_facet_cue=facet is not None,
-            length=len(normalised),
+            rest=len(self._asking.sub("", normalised.replace(" ", ""))),
         )
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
         if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:

@@ -239,3 +239,9 @@ def test_a_phone_number_or_email_does_not_hide_the_question(engine: Engine, ques
 def test_a_short_follow_up_is_not_taken_for_a_greeting(engine: Engine) -> None:
     answer = engine.ask("在哪", context="dibao")
     assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "where")
+
+
+def test_an_unrelated_short_question_is_not_a_follow_up(engine: Engine) -> None:
+    assert engine.ask("俺电话，明天会下雨不", context="dibao").decision is Decision.DECLINE
+    follow_up = engine.ask("要是俺没户口本咋办", context="dibao")
+    assert (follow_up.intent, follow_up.facet) == ("dibao", "materials")

@@ -41,7 +41,7 @@ SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word
 FOLLOW_UP = "follow-up"
 TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
-FOLLOW_UP_CHARS = 12  # a follow-up ("那要带什么材料") is short and names no topic
+FOLLOW_UP_REST = 3  # a follow-up (那要带什么材料) says little beyond what it asks, names no topic
 
 
 def decide(
@@ -50,13 +50,13 @@ def decide(
     *,
     context: str | None = None,
     has_facet_cue: bool = False,
-    length: int = 0,
+    rest: int = 0,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
     names_a_topic = any(named(c) for c in match.candidates)
     follow_up = bool(context and has_facet_cue)
-    if follow_up and length <= FOLLOW_UP_CHARS and not names_a_topic:
+    if follow_up and rest <= FOLLOW_UP_REST and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
         if follow_up:

@@ -81,8 +81,9 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     days = _number(context.args, 7, 1, 365)
     if days is None or query_log is None:
-        await send_html(message, render.plain_lines(texts.STATS_USAGE if days is None
-                                                    else texts.NO_QUERY_LOG))
+        await send_html(
+            message, render.plain_lines(texts.STATS_USAGE if days is None else texts.NO_QUERY_LOG)
+        )
         return
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     stats = await query_log.stats(since)
@@ -112,8 +113,10 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     limit = _number(context.args, 10, 1, 50)
     if limit is None or wired.service.query_log is None:
-        await send_html(message, render.plain_lines(texts.UNANSWERED_USAGE if limit is None
-                                                    else texts.NO_QUERY_LOG))
+        await send_html(
+            message,
+            render.plain_lines(texts.UNANSWERED_USAGE if limit is None else texts.NO_QUERY_LOG),
+        )
         return
     rows = await wired.service.query_log.unanswered(limit, below=wired.low_score)
     if not rows:

@@ -165,4 +165,3 @@ def run(settings: Settings, engine: Engine) -> int:
         allowed_updates=Update.ALL_TYPES,
     )
     return 0
-

@@ -195,9 +195,7 @@ async def _feedback(
     context: ContextTypes.DEFAULT_TYPE, pressed: Feedback, query: CallbackQuery
 ) -> None:
     query_log = services(context).service.query_log
-    stored = query_log is not None and await query_log.set_feedback(
-        pressed.query_id, pressed.value
-    )
+    stored = query_log is not None and await query_log.set_feedback(pressed.query_id, pressed.value)
     if not stored:
         log.warning("feedback for an unknown question %s", pressed.query_id)
     await query.answer(texts.FEEDBACK_THANKS[pressed.value])

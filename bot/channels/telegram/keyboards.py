@@ -84,8 +84,10 @@ def for_answer(answer: Answer, query_id: int | None) -> InlineKeyboardMarkup | N
     """Buttons under a reply: candidates when clarifying, else other facets and feedback."""
     if answer.decision is Decision.CLARIFY:
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(o.title, callback_data=_data("c", o.id, query_id))]
-             for o in answer.candidates]
+            [
+                [InlineKeyboardButton(o.title, callback_data=_data("c", o.id, query_id))]
+                for o in answer.candidates
+            ]
         )
     if answer.decision is not Decision.ANSWER or answer.intent is None:
         return None
