@@ -1,4 +1,4 @@
-"""Command line: ask, chat, validate, evaluate, purge."""
+"""Command line: ask, chat, validate, evaluate, purge, review, reload, rollback."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.answers import Answer
 from bot.config import PROJECT_ROOT, ConfigError, Settings
 from bot.engine import Engine
 from bot.knowledge.snapshot import KnowledgeError, check
+from bot.review import cli as review_cli
 from bot.service import Service, build_engine, source_texts
 from bot.store.base import parse_age
 from bot.store.sqlite import open_query_log
@@ -167,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     )
     purge = sub.add_parser("purge", help="delete logged questions past the retention span")
     purge.add_argument("--older-than", required=True, help="e.g. 180d, 12w, 36h")
+    review_cli.add_parser(sub)
     return p
 
 
@@ -189,6 +191,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_validate(settings)
     if args.command == "purge":
         return asyncio.run(cmd_purge(settings, args))
+    if args.command == "review":
+        return review_cli.run(args, settings)
     try:
         engine = build_engine(settings)
     except KnowledgeError as exc:
