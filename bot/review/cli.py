@@ -169,6 +169,7 @@ async def _queue(args: argparse.Namespace, settings: Settings, query_log: Sqlite
 async def _targets(
     args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog, engine: Engine
 ) -> list[Logged]:
+    records.parse_since(args.since)  # a bad date is an error even when an id is given
     if args.target.strip().isdigit():
         return [await records.fetch(query_log.db, int(args.target))]
     if cluster_id(args.target) is None:
