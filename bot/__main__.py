@@ -97,11 +97,14 @@ async def cmd_chat(settings: Settings, engine: Engine, args: argparse.Namespace)
     service = await _with_service(settings, engine, args.no_log)
     try:
         with contextlib.ExitStack() as stack:
+            reloader = Reloader(service, settings)
             try:
-                reloader = Reloader(service, settings)
                 stack.enter_context(control.accepting_signals(reloader, settings.pid_file))
             except (control.ControlError, OSError) as exc:
                 log.warning("reload and rollback will not reach this chat: %s", exc)
+            watcher = control.start_watching(reloader, settings)
+            if watcher is not None:
+                stack.callback(watcher.cancel)
             await chat(service, sys.stdin, sys.stdout)
     finally:
         await _close(service)

@@ -45,3 +45,5 @@ class Settings(BaseSettings):
     replay_questions: int = 1000  # logged questions replayed through both engines on reload
     dev_set: Path = PROJECT_ROOT / "tests/data/dev.jsonl"  # reload refuses if accuracy drops
     keep_snapshots: int = 3  # earlier engines kept for rollback
+    reload_on_change: bool = False  # reload by itself when the knowledge files change
+    reload_poll_seconds: float = 2.0  # how often the files are looked at when it does

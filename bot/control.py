@@ -2,7 +2,8 @@
 
 The bot writes its pid to PID_FILE and handles SIGHUP (reload), SIGUSR2 (reload even if the
 dev-set accuracy drops) and SIGUSR1 (rollback). After each, it writes the report as JSON beside
-the pid file, which `python -m bot reload` / `rollback` wait for and print.
+the pid file, which `python -m bot reload` / `rollback` wait for and print. With
+RELOAD_ON_CHANGE it also reloads by itself when the knowledge files change.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.config import Settings
 from bot.reload import Reloader, ReloadReport
 
 log = logging.getLogger(__name__)
@@ -141,9 +143,47 @@ def signal_bot(pid_file: Path, sig: signal.Signals, timeout: float = 120.0) -> d
 def accepting_signals(reloader: Reloader, pid_file: Path) -> Iterator[None]:
     """Hold the pid file and handle the signals for the time of the block (in a running loop)."""
     loop = asyncio.get_running_loop()
-    with holding_pid_file(pid_file):
-        install_signal_handlers(loop, reloader, pid_file)
-        try:
+    install_signal_handlers(loop, reloader, pid_file)  # before the pid file is seen by anyone
+    try:
+        with holding_pid_file(pid_file):
             yield
-        finally:
-            remove_signal_handlers(loop)
+    finally:
+        remove_signal_handlers(loop)
+
+
+def _files_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
+    paths = sorted([*(root / "intents").glob("*.yaml"), *(root / "knowledge").glob("*.yaml")])
+    stamp = []
+    for path in paths:
+        with contextlib.suppress(OSError):  # a file being replaced by an editor
+            info = path.stat()
+            stamp.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
+async def watch_knowledge(reloader: Reloader, settings: Settings) -> None:
+    """Reload whenever the knowledge files change and then stay still for one poll."""
+    root, every = settings.knowledge_dir, settings.reload_poll_seconds
+    seen = _files_stamp(root)
+    while True:
+        await asyncio.sleep(every)
+        now = _files_stamp(root)
+        if now == seen:
+            continue
+        await asyncio.sleep(every)  # let an editor finish writing
+        if _files_stamp(root) != now:
+            continue
+        seen = now
+        report = await reloader.reload()
+        log.info("knowledge files changed: %s", report.render())
+        try:
+            write_report(report_file(settings.pid_file), report)
+        except OSError:
+            log.exception("could not write the reload report")
+
+
+def start_watching(reloader: Reloader, settings: Settings) -> asyncio.Task[None] | None:
+    """The file watcher as a task when RELOAD_ON_CHANGE is on (cancel it on shutdown)."""
+    if not settings.reload_on_change:
+        return None
+    return asyncio.get_running_loop().create_task(watch_knowledge(reloader, settings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import queue
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, Settings
+from bot.control import start_watching
+from bot.reload import Reloader, ReloadReport
+from bot.service import Service, build_engine
 
 QUESTION = "小区里说的“登高计划”怎么报名"  # declined until it is added as an example
 WAIT = 60.0  # seconds; only a safety net so a broken build fails instead of hanging
@@ -122,3 +126,41 @@ def test_reload_without_a_running_bot_is_a_clear_error(
     assert result.returncode == 2
     assert "no running bot" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+async def test_watching_reloads_changed_files_and_is_off_by_default(
+    knowledge_copy: Path, settings: Settings, tmp_path: Path
+) -> None:
+    local = settings.model_copy(
+        update={
+            "knowledge_dir": knowledge_copy,
+            "pid_file": tmp_path / "bot.pid",
+            "reload_poll_seconds": 0.05,
+        }
+    )
+    service = Service(build_engine(local), None, "s")
+    assert start_watching(Reloader(service, local), local) is None
+    watching = local.model_copy(update={"reload_on_change": True})
+    reloader = Reloader(service, watching)
+    reports: list[ReloadReport] = []
+    done = asyncio.Event()
+    reload = reloader.reload
+
+    async def noted(*, force: bool = False) -> ReloadReport:
+        reports.append(await reload(force=force))
+        done.set()
+        return reports[-1]
+
+    reloader.reload = noted  # type: ignore[method-assign]
+    task = start_watching(reloader, watching)
+    assert task is not None
+    await asyncio.sleep(0)  # the watcher notes the files as they are now
+    intent = knowledge_copy / "intents" / "elevator_retrofit.yaml"
+    text = intent.read_text(encoding="utf-8")
+    intent.write_text(text.replace("examples:\n", f"examples:\n  - {QUESTION}\n", 1), "utf-8")
+    await asyncio.wait_for(done.wait(), WAIT)
+    task.cancel()
+    assert len(reports) == 1 and reports[0].ok
+    assert (await service.ask(QUESTION, channel="cli")).intent == "elevator_retrofit"
+    left = json.loads((tmp_path / "bot.report.json").read_text(encoding="utf-8"))
+    assert left["ok"] and left["version"] == reports[0].version != reports[0].previous
