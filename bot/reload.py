@@ -98,7 +98,7 @@ class Reloader:
             except KnowledgeError as exc:
                 log.warning("reload refused: %d problem(s)", len(exc.problems))
                 problems = tuple(str(p) for p in exc.problems)
-                return ReloadReport(False, previous, previous, problems=problems, forced=force)
+                return _report(False, current, previous, problems=problems, forced=force)
             if engine.version == previous:
                 return _report(True, current, previous, candidate=previous)
             changes = diff(current.snapshot, engine.snapshot)
