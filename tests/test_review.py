@@ -17,7 +17,9 @@ import pytest
 
 from bot.answers import Answer
 from bot.config import PROJECT_ROOT, Settings
+from bot.engine import Engine
 from bot.reload import Reloader
+from bot.review import actions
 from bot.service import Service, build_engine
 from bot.store.base import QueryRecord
 from bot.store.sqlite import SqliteQueryLog
@@ -257,3 +259,25 @@ def test_missing_query_log_is_a_clear_error(knowledge_copy: Path, tmp_path: Path
     result = review(["stats"], knowledge_copy, tmp_path / "none.db")
     assert result.returncode != 0 and "no query log" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+async def test_actions_an_admin_chat_can_call_in_process(
+    knowledge_copy: Path, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    db = tmp_path / "q.db"
+    await _log(db, [(q, Decision.DECLINE, None, 0.2, None, 0) for q in DENGGAO])
+    await _log(db, [("今天天气怎么样", Decision.DECLINE, None, 0.2, None, 0)])
+    local = settings.model_copy(update={"knowledge_dir": knowledge_copy})
+    query_log = SqliteQueryLog(db)
+    await query_log.open()
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    clusters = await actions.unanswered(query_log, engine, local, since)
+    assert [(c.id, c.size) for c in clusters] == [("c1", 3), ("c4", 1)]
+    assert len(clusters[0].suggestions) == 2
+    done, ids = await actions.label(
+        query_log, engine, local, "c1", "elevator_retrofit", by="admin", since=since
+    )
+    assert ids == [1, 2, 3] and done.added == (DENGGAO[0], DENGGAO[2])
+    assert await actions.dismiss(query_log, engine, local, "c4", by="admin", since=since) == [4]
+    assert await actions.unanswered(query_log, engine, local, since) == []
+    await query_log.close()

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.engine import Engine
 from bot.knowledge.snapshot import KnowledgeError
-from bot.review import records, stats
-from bot.review.label import LabelRefused, add_questions
-from bot.review.queue import Cluster, cluster, cluster_id, find_cluster
-from bot.review.records import DISMISSED, Logged, ReviewError
-from bot.service import build_engine, source_texts
+from bot.review import actions, records, stats
+from bot.review.label import LabelRefused
+from bot.review.queue import Cluster
+from bot.review.records import ReviewError
+from bot.service import build_engine
 from bot.store.sqlite import SqliteQueryLog, open_query_log
 
 DEFAULT_SINCE = "30d"
@@ -116,35 +115,22 @@ def _emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None
         print(text)
 
 
-async def _clusters(
-    args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog, engine: Engine
-) -> tuple[dt.datetime, list[Cluster]]:
-    since = records.parse_since(args.since)
-    low = settings.thresholds.answer
-    rows = await records.pending(query_log.db, since, low)
-    return since, cluster(rows, engine.normalise, low)
-
-
-def _suggest(engine: Engine, text: str) -> list[str]:
-    return [c.intent_id for c in engine.match(text).candidates[:2]]
-
-
-def _cluster_dict(found: Cluster, engine: Engine) -> dict[str, Any]:
+def _cluster_dict(found: Cluster) -> dict[str, Any]:
     return {
         "id": found.id,
         "size": found.size,
         "text": found.text,
         "reasons": found.reasons,
-        "suggestions": _suggest(engine, found.text),
+        "suggestions": list(found.suggestions),
         "ids": list(found.ids),
         "texts": list(dict.fromkeys(m.text for m in found.members)),
     }
 
 
 async def _queue(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
-    engine = build_engine(settings)
-    since, clusters = await _clusters(args, settings, query_log, engine)
-    items = [_cluster_dict(c, engine) for c in clusters]
+    since = records.parse_since(args.since)
+    clusters = await actions.unanswered(query_log, build_engine(settings), settings, since)
+    items = [_cluster_dict(c) for c in clusters]
     total = sum(c.size for c in clusters)
     lines = [f"{len(clusters)} cluster(s), {total} question(s) to review since {since:%Y-%m-%d}"]
     for item in items:
@@ -166,29 +152,19 @@ async def _queue(args: argparse.Namespace, settings: Settings, query_log: Sqlite
     return 0
 
 
-async def _targets(
-    args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog, engine: Engine
-) -> list[Logged]:
-    records.parse_since(args.since)  # a bad date is an error even when an id is given
-    if args.target.strip().isdigit():
-        return [await records.fetch(query_log.db, int(args.target))]
-    if cluster_id(args.target) is None:
-        raise ReviewError(f"{args.target!r} is neither a question id (42) nor a cluster id (c42)")
-    _, clusters = await _clusters(args, settings, query_log, engine)
-    return list(find_cluster(clusters, args.target).members)
-
-
 async def _label(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
+    since = records.parse_since(args.since)  # a bad date is an error even when an id is given
     engine = build_engine(settings)
-    targets = await _targets(args, settings, query_log, engine)
     try:
-        done = add_questions(
-            settings.knowledge_dir,
+        done, ids = await actions.label(
+            query_log,
+            engine,
+            settings,
+            args.target,
             args.intent,
-            [t.text for t in targets],
             negative=args.negative,
-            normalise=engine.normalise,
-            texts=source_texts(settings),
+            by=args.by,
+            since=since,
         )
     except LabelRefused as exc:
         for problem in exc.problems:
@@ -197,10 +173,9 @@ async def _label(args: argparse.Namespace, settings: Settings, query_log: Sqlite
             f"Not labelled: the change would not validate; {args.intent}.yaml is unchanged.",
             file=sys.stderr,
         )
+        if args.json:
+            print(json.dumps({"refused": True, "problems": [str(p) for p in exc.problems]}))
         return 1
-    kind = "negative" if args.negative else "example"
-    ids = [t.id for t in targets]
-    await records.mark_reviewed(query_log.db, ids, args.by, f"{kind}:{args.intent}")
     text = (
         f"Added {len(done.added)} {done.field} to intents/{done.file.name}"
         f"{f' ({len(done.already)} already there)' if done.already else ''}; "
@@ -221,9 +196,10 @@ async def _label(args: argparse.Namespace, settings: Settings, query_log: Sqlite
 
 
 async def _dismiss(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
-    engine = build_engine(settings)
-    ids = [t.id for t in await _targets(args, settings, query_log, engine)]
-    await records.mark_reviewed(query_log.db, ids, args.by, DISMISSED)
+    since = records.parse_since(args.since)
+    ids = await actions.dismiss(
+        query_log, build_engine(settings), settings, args.target, by=args.by, since=since
+    )
     text = f"Dismissed {len(ids)} question(s) (by {args.by})."
     _emit(args, {"dismissed": ids, "by": args.by}, text)
     return 0
@@ -272,8 +248,8 @@ CSV_COLUMNS = (
 
 
 async def _export(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
-    engine = build_engine(settings)
-    since, clusters = await _clusters(args, settings, query_log, engine)
+    since = records.parse_since(args.since)
+    clusters = await actions.unanswered(query_log, build_engine(settings), settings, since)
     cluster_of = {m.id: c.id for c in clusters for m in c.members}
     rows = await records.logged_since(query_log.db, since)
     low = settings.thresholds.answer
