@@ -198,6 +198,7 @@ async def test_show_export_and_stats(knowledge_copy: Path, tmp_path: Path) -> No
             ("低保材料", Decision.ANSWER, "dibao", 0.9, 1, 0),
             ("今天天气怎么样", Decision.DECLINE, None, 0.2, None, 0),
             ("加装电梯和适老化改造", Decision.CLARIFY, None, 0.9, None, 1),
+            ('=HYPERLINK("http://x.example","低保")', Decision.DECLINE, None, 0.1, None, 3),
         ],
     )
     shown = await asyncio.to_thread(review, ["show", "1", "--json"], knowledge_copy, db)
@@ -209,25 +210,26 @@ async def test_show_export_and_stats(knowledge_copy: Path, tmp_path: Path) -> No
     exported = await asyncio.to_thread(
         review, ["export", "--csv", str(sheet), "--since", "7d"], knowledge_copy, db
     )
-    assert exported.returncode == 0 and "Wrote 4 question(s)" in exported.stdout
+    assert exported.returncode == 0 and "Wrote 5 question(s)" in exported.stdout
     with sheet.open(encoding="utf-8-sig", newline="") as handle:
         table = list(csv.DictReader(handle))
     assert table[0]["text"] == "我电话[手机号]，低保咋申请"
     assert "13812345678" not in sheet.read_text(encoding="utf-8-sig")
     assert {r["user"] for r in table} == {"u1"}
-    assert [r["needs_review"] for r in table] == ["👎", "", "declined", "clarified"]
+    assert [r["needs_review"] for r in table] == ["👎", "", "declined", "clarified", "declined"]
+    assert table[4]["text"].startswith("'=HYPERLINK")  # shown as text, never run as a formula
     assert table[2]["cluster"] == "c3" and table[1]["cluster"] == ""
 
     stats = await asyncio.to_thread(review, ["stats", "--json"], knowledge_copy, db)
     figures = json.loads(stats.stdout)
     overall = figures["overall"]
-    assert (overall["questions"], overall["answered"], overall["thumbs_down"]) == (4, 2, 1)
+    assert (overall["questions"], overall["answered"], overall["thumbs_down"]) == (5, 2, 1)
     assert (overall["coverage"], overall["decline_rate"], overall["thumbs_down_rate"]) == (
-        0.5,
-        0.25,
+        0.4,
+        0.4,
         0.5,
     )
-    assert len(figures["days"]) == 2 and figures["intents"] == {"dibao": 2}
+    assert len(figures["days"]) == 3 and figures["intents"] == {"dibao": 2}
     table_text = await asyncio.to_thread(review, ["stats", "--days", "1"], knowledge_copy, db)
     assert "coverage" in table_text.stdout and "66.7%" in table_text.stdout
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import dataclasses
 import datetime as dt
 import getpass
 import json
@@ -18,7 +19,7 @@ from bot.knowledge.snapshot import KnowledgeError
 from bot.review import actions, records, stats
 from bot.review.label import LabelRefused
 from bot.review.queue import Cluster
-from bot.review.records import ReviewError
+from bot.review.records import Logged, ReviewError
 from bot.service import build_engine
 from bot.store.sqlite import SqliteQueryLog, open_query_log
 
@@ -228,23 +229,14 @@ async def _show(args: argparse.Namespace, settings: Settings, query_log: SqliteQ
     return 0
 
 
-CSV_COLUMNS = (
-    "id",
-    "at",
-    "channel",
-    "user",
-    "text",
-    "decision",
-    "intent",
-    "facet",
-    "score",
-    "runner_up",
-    "feedback",
-    "knowledge_version",
-    "reviewed_at",
-    "reviewed_by",
-    "review_action",
-)
+CSV_COLUMNS = tuple(f.name for f in dataclasses.fields(Logged))
+FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a formula
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 async def _export(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
@@ -261,7 +253,7 @@ async def _export(args: argparse.Namespace, settings: Settings, query_log: Sqlit
                 values = row.as_dict()
                 writer.writerow(
                     [
-                        *(values[c] for c in CSV_COLUMNS),
+                        *(_cell(values[c]) for c in CSV_COLUMNS),
                         "; ".join(row.reasons(low)),
                         cluster_of.get(row.id, ""),
                     ]
