@@ -36,15 +36,17 @@ async def unanswered(
 
 
 async def targets(
-    query_log: SqliteQueryLog, engine: Engine, settings: Settings, target: str, since: dt.datetime
+    query_log: SqliteQueryLog, engine: Engine, settings: Settings, target: str
 ) -> list[Logged]:
-    """The questions `target` names: one id (`42`) or a pending cluster (`c42`)."""
+    """The questions `target` names: one id (`42`), or `c42`: 42 and those like it after it."""
     if target.strip().isdigit():
         return [await records.fetch(query_log.db, int(target))]
-    if cluster_id(target) is None:
+    leader = cluster_id(target)
+    if leader is None:
         raise ReviewError(f"{target!r} is neither a question id (42) nor a cluster id (c42)")
+    first = await records.fetch(query_log.db, leader)
     low = settings.thresholds.answer
-    pending = await records.pending(query_log.db, since, low)
+    pending = await records.pending(query_log.db, dt.datetime.fromisoformat(first.at), low)
     return list(find_cluster(cluster(pending, engine.normalise, low), target).members)
 
 
@@ -57,10 +59,9 @@ async def label(
     *,
     negative: bool = False,
     by: str,
-    since: dt.datetime,
 ) -> tuple[Labelled, list[int]]:
     """Add the questions to the intent file and mark them reviewed; LabelRefused if invalid."""
-    questions = await targets(query_log, engine, settings, target, since)
+    questions = await targets(query_log, engine, settings, target)
     done = await asyncio.to_thread(
         add_questions,
         settings.knowledge_dir,
@@ -83,9 +84,8 @@ async def dismiss(
     target: str,
     *,
     by: str,
-    since: dt.datetime,
 ) -> list[int]:
     """Mark the questions reviewed without changing the knowledge (spam, out of scope)."""
-    ids = [q.id for q in await targets(query_log, engine, settings, target, since)]
+    ids = [q.id for q in await targets(query_log, engine, settings, target)]
     await records.mark_reviewed(query_log.db, ids, by, DISMISSED)
     return ids

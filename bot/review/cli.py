@@ -54,7 +54,7 @@ def add_parser(sub: Any) -> None:
     )
     label = commands.add_parser(
         "label",
-        parents=[common, since, who],
+        parents=[common, who],
         help="add a question (ID) or a cluster (cID) to an intent's examples",
     )
     label.add_argument("target", help="a question id (42) or a cluster id from the queue (c42)")
@@ -63,7 +63,7 @@ def add_parser(sub: Any) -> None:
         "--negative", action="store_true", help="add as a near-miss that must not match"
     )
     dismiss = commands.add_parser(
-        "dismiss", parents=[common, since, who], help="mark as reviewed without a change"
+        "dismiss", parents=[common, who], help="mark as reviewed without a change"
     )
     dismiss.add_argument("target", help="a question id (42) or a cluster id (c42)")
     show = commands.add_parser("show", parents=[common], help="one logged question in full")
@@ -154,7 +154,6 @@ async def _queue(args: argparse.Namespace, settings: Settings, query_log: Sqlite
 
 
 async def _label(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
-    since = records.parse_since(args.since)  # a bad date is an error even when an id is given
     engine = build_engine(settings)
     try:
         done, ids = await actions.label(
@@ -165,7 +164,6 @@ async def _label(args: argparse.Namespace, settings: Settings, query_log: Sqlite
             args.intent,
             negative=args.negative,
             by=args.by,
-            since=since,
         )
     except LabelRefused as exc:
         for problem in exc.problems:
@@ -197,9 +195,8 @@ async def _label(args: argparse.Namespace, settings: Settings, query_log: Sqlite
 
 
 async def _dismiss(args: argparse.Namespace, settings: Settings, query_log: SqliteQueryLog) -> int:
-    since = records.parse_since(args.since)
     ids = await actions.dismiss(
-        query_log, build_engine(settings), settings, args.target, by=args.by, since=since
+        query_log, build_engine(settings), settings, args.target, by=args.by
     )
     text = f"Dismissed {len(ids)} question(s) (by {args.by})."
     _emit(args, {"dismissed": ids, "by": args.by}, text)

@@ -75,4 +75,4 @@ def find_cluster(clusters: Sequence[Cluster], value: str) -> Cluster:
     for found in clusters:
         if leader is not None and found.members[0].id == leader:
             return found
-    raise ReviewError(f"no pending cluster {value!r} in this period; see `review queue`")
+    raise ReviewError(f"{value!r} is not a cluster waiting for review; see `review queue`")
