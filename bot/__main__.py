@@ -1,9 +1,10 @@
-"""Command line: ask, chat, run, validate, evaluate, purge."""
+"""Command line: ask, chat, run, validate, evaluate, purge, review, reload, rollback."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -16,6 +17,7 @@ from bot.answers import Answer
 from bot.config import PROJECT_ROOT, ConfigError, Settings
 from bot.engine import Engine
 from bot.knowledge.snapshot import KnowledgeError, check
+from bot.review import cli as review_cli
 from bot.service import Service, build_engine, source_texts
 from bot.store.base import parse_age
 from bot.store.sqlite import open_query_log
@@ -88,11 +90,22 @@ async def cmd_ask(settings: Settings, engine: Engine, args: argparse.Namespace) 
 
 
 async def cmd_chat(settings: Settings, engine: Engine, args: argparse.Namespace) -> int:
+    from bot import control
     from bot.channels.terminal import chat
+    from bot.reload import Reloader
 
     service = await _with_service(settings, engine, args.no_log)
     try:
-        await chat(service, sys.stdin, sys.stdout)
+        with contextlib.ExitStack() as stack:
+            reloader = Reloader(service, settings)
+            try:
+                stack.enter_context(control.accepting_signals(reloader, settings.pid_file))
+            except (control.ControlError, OSError) as exc:
+                log.warning("reload and rollback will not reach this chat: %s", exc)
+            watcher = control.start_watching(reloader, settings)
+            if watcher is not None:
+                stack.callback(watcher.cancel)
+            await chat(service, sys.stdin, sys.stdout)
     finally:
         await _close(service)
     return 0
@@ -164,6 +177,23 @@ async def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_signal(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import control
+    from bot.reload import describe
+
+    if args.command == "rollback":
+        sig = control.ROLLBACK
+    else:
+        sig = control.FORCED_RELOAD if args.force else control.RELOAD
+    try:
+        report = control.signal_bot(settings.pid_file, sig, args.timeout)
+    except control.ControlError as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else describe(report))
+    return 0 if report["ok"] else 1
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="python -m bot", description="晋中民生问答")
@@ -189,6 +219,20 @@ def parser() -> argparse.ArgumentParser:
     )
     purge = sub.add_parser("purge", help="delete logged questions past the retention span")
     purge.add_argument("--older-than", required=True, help="e.g. 180d, 12w, 36h")
+    review_cli.add_parser(sub)
+    reload = sub.add_parser(
+        "reload",
+        help="tell the running bot to reload the knowledge (validate, diff, replay, swap)",
+    )
+    reload.add_argument("--force", action="store_true", help="swap even if dev-set accuracy drops")
+    rollback = sub.add_parser(
+        "rollback", help="tell the running bot to serve the knowledge it served before"
+    )
+    for command in (reload, rollback):
+        command.add_argument("--json", action="store_true", help="print the report as JSON")
+        command.add_argument(
+            "--timeout", type=float, default=120.0, help="seconds to wait for the bot's report"
+        )
     return p
 
 
@@ -211,6 +255,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_validate(settings)
     if args.command == "purge":
         return asyncio.run(cmd_purge(settings, args))
+    if args.command == "review":
+        return review_cli.run(args, settings)
+    if args.command in ("reload", "rollback"):
+        return cmd_signal(settings, args)
     if args.command == "run" and settings.telegram_bot_token is None:
         print(
             "TELEGRAM_BOT_TOKEN is not set: put it in the environment or .env "

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         default="jinzhong-minsheng", description="salt for pseudonymous user ids"
     )
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    pid_file: Path = Path("data/bot.pid")  # where a running bot tells reload/rollback its pid
+    replay_questions: int = 1000  # logged questions replayed through both engines on reload
+    dev_set: Path = PROJECT_ROOT / "tests/data/dev.jsonl"  # reload refuses if accuracy drops
+    keep_snapshots: int = 3  # earlier engines kept for rollback
+    reload_on_change: bool = False  # reload by itself when the knowledge files change
+    reload_poll_seconds: float = 2.0  # how often the files are looked at when it does
 
     # Telegram (python -m bot run)
     telegram_bot_token: SecretStr | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TextIO
 
 from bot.answers import render_plain
@@ -19,7 +20,7 @@ async def chat(service: Service, stdin: TextIO, stdout: TextIO) -> None:
     options: list[str] = []
     while True:
         print("> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
+        line = await asyncio.to_thread(stdin.readline)  # the loop stays free for reload signals
         if not line:
             break
         text = line.strip()
