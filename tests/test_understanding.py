@@ -24,6 +24,11 @@ def test_dialect_words_become_standard(engine: Engine) -> None:
     assert engine.normalise("啥时候能批下来") == "什么时候能批下来"
 
 
+def test_english_words_are_read_whole(engine: Engine) -> None:
+    assert engine.normalise("Lift 加装 how much") == "电梯加装多少钱"
+    assert "电梯" not in engine.normalise("shift 工作")
+
+
 def test_pinyin_input_is_segmented() -> None:
     assert segment("dibaozenmeshenqing") == ["di", "bao", "zen", "me", "shen", "qing"]
     assert segment("yuer") == ["yu", "er"]  # greedy "yue" would strand the "r"
@@ -41,9 +46,12 @@ def test_pinyin_input_is_segmented() -> None:
         ("托育补帖怎么领", "childcare_subsidy"),
         ("長幼同園怎麼申請", "sibling_kindergarten"),
         ("村里的就业社保服务点能办啥", "employment_social_security_points"),
+        ("childcare subsidy 怎么申请", "childcare_subsidy"),
+        ("俺们楼想装 elevator, how much", "elevator_retrofit"),
+        ("family doctor 咋签约", "healthcare"),
     ],
 )
-def test_typos_homophones_pinyin_and_traditional_reach_the_topic(
+def test_typos_homophones_pinyin_english_and_traditional_reach_the_topic(
     engine: Engine, question: str, intent: str
 ) -> None:
     answer = engine.ask(question)

@@ -151,6 +151,7 @@ class Lexicon(_Frozen):
     """Words the understanding layer needs: dialect, facet cues, smalltalk, danger, counties."""
 
     dialect: dict[str, str] = {}
+    english: dict[str, str] = {}  # English words mixed into a question (subsidy → 补贴)
     fillers: tuple[str, ...] = ()
     facet_cues: dict[FacetId, tuple[str, ...]] = {}
     facet_priority: tuple[FacetId, ...] = FACET_IDS

@@ -15,6 +15,7 @@ MAX_CHARS = 500  # longer messages are truncated for matching (the log keeps the
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 _SPACES = re.compile(r" {2,}")
+_LATIN = re.compile(r"[a-z]")
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +63,29 @@ class Normaliser:
             if self._dialect
             else None
         )
+        english = {clean(k): clean(v) for k, v in lexicon.english.items() if clean(k)}
+        self._english = english
+        # whole English words only: "lift" must not fire inside "shift"
+        self._english_pattern = (
+            re.compile(
+                "|".join(
+                    rf"(?<![a-z]){re.escape(k)}(?![a-z])"
+                    for k in sorted(english, key=len, reverse=True)
+                )
+            )
+            if english
+            else None
+        )
         fillers = sorted({clean(f) for f in lexicon.fillers if clean(f)}, key=len, reverse=True)
         self._fillers = re.compile("|".join(re.escape(f) for f in fillers)) if fillers else None
 
     def __call__(self, text: str) -> str:
         """The canonical form used for matching."""
         text = clean(text)
+        if self._english_pattern is not None and _LATIN.search(text):
+            english, pattern = self._english, self._english_pattern
+            text = pattern.sub(lambda m: f" {english[m.group(0)]} ", text)
+            text = _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", text)).strip()
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self._dialect[m.group(0)], text)
         if self._fillers is not None:
