@@ -253,3 +253,12 @@ def test_an_unrelated_short_question_is_not_a_follow_up(engine: Engine) -> None:
     assert engine.ask("俺电话，明天会下雨不", context="dibao").decision is Decision.DECLINE
     follow_up = engine.ask("要是俺没户口本咋办", context="dibao")
     assert (follow_up.intent, follow_up.facet) == ("dibao", "materials")
+
+
+@pytest.mark.parametrize(
+    "question", ["每年3600那个钱咋领", "娃不到三岁，国家每年给钱不", "child subsidy how to apply"]
+)
+def test_the_amount_or_age_residents_know_the_subsidy_by_reaches_it(
+    engine: Engine, question: str
+) -> None:
+    assert engine.ask(question).intent == "childcare_subsidy"
