@@ -145,9 +145,9 @@ class Matcher:
             g: (np.array(i, dtype=np.int32), np.array(w)) for g, (i, w) in postings.items()
         }
         # a topic's keywords also count as its wording when the question's words vote
-        spoken = [(owner, key, False) for owner, key, _ in self._keywords]
-        spoken_grams = [set(_grams(key, syllables(key))) for _, key, _ in spoken]
-        self._votes = self._vote_table(raw + spoken, grams_of + spoken_grams, owner_index)
+        keys = [(owner, key, False) for owner, key, _ in self._keywords]
+        key_grams = [set(_grams(key, syllables(key))) for _, key, _ in keys]
+        self._votes = self._vote_table(raw + keys, grams_of + key_grams, owner_index)
 
     def _vote_table(
         self,
