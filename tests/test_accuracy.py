@@ -1,13 +1,16 @@
-"""Measured accuracy on the held-out test split must not fall below what the README reports.
+"""Measured accuracy on the held-out sets must not fall below what the README reports.
 
-The floors are the figures measured when the thresholds were last tuned (on the dev split only),
-rounded down; they guard against regressions. The product targets (core ≥ 95 %, wrong ≤ 1 %,
-declined ≥ 97 %) are tracked in the README.
+`test.jsonl` (residents' questions of every kind) and `holdout_public.jsonl` (questions from the
+public, most of which must be declined) were never tuned on; `dev.jsonl` and `dev_public.jsonl`
+were. The floors are the figures last measured, rounded down; they guard against regressions.
+The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
 """
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.engine import Engine
@@ -19,33 +22,46 @@ DATA = PROJECT_ROOT / "tests" / "data"
 def test_test_split_is_not_copied_into_the_knowledge(engine: Engine) -> None:
     known = {engine.normalise(e) for i in engine.snapshot.intents.values() for e in i.examples}
     known |= {engine.normalise(e) for e in engine.snapshot.out_of_scope.examples}
-    for name in ("test.jsonl",):
+    for name in ("test.jsonl", "holdout_public.jsonl"):
         rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
         copied = [r["text"] for r in rows if engine.normalise(r["text"]) in known]
         assert copied == [], f"{name} questions found in the knowledge: {copied[:5]}"
 
 
+def _texts(name: str) -> set[str]:
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    keys = {engine_free_key(json.loads(line)["text"]) for line in lines if line.strip()}
+    return keys - {""}  # empty and emoji-only messages are in several sets on purpose
+
+
+def engine_free_key(text: str) -> str:
+    """Texts compared without punctuation and spaces."""
+    return "".join(c for c in text if c.isalnum())
+
+
 def test_splits_do_not_overlap() -> None:
-    dev = {
-        json.loads(line)["text"] for line in (DATA / "dev.jsonl").read_text("utf-8").splitlines()
-    }
-    test = {
-        json.loads(line)["text"] for line in (DATA / "test.jsonl").read_text("utf-8").splitlines()
-    }
-    assert len(dev) >= 250 and len(test) >= 250
-    assert not dev & test
+    names = ["dev.jsonl", "dev_public.jsonl", "test.jsonl", "holdout_public.jsonl"]
+    sets = {name: _texts(name) for name in names}
+    assert all(len(texts) >= 250 for texts in sets.values())
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            assert not sets[first] & sets[second], (first, second)
 
 
-def test_test_split_accuracy_floors(engine: Engine) -> None:
-    cases = load_cases(DATA / "test.jsonl")
+# core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
+FLOORS = {
+    "test.jsonl": (0.90, 0.02, 0.92),
+    "holdout_public.jsonl": (0.83, 0.012, 0.97),
+}
+
+
+@pytest.mark.parametrize("name", list(FLOORS))
+def test_held_out_accuracy_floors(engine: Engine, name: str) -> None:
+    core, wrong, declined = FLOORS[name]
+    cases = load_cases(DATA / name)
     ours = measure(run_engine(engine, cases))
     plain = measure([baseline(engine, 80.0)(c) for c in cases])
-    assert ours.core_accuracy >= CORE_FLOOR
-    assert ours.wrong_rate <= WRONG_CEILING
-    assert ours.oos_declined >= DECLINED_FLOOR
+    assert ours.core_accuracy >= core
+    assert ours.wrong_rate <= wrong
+    assert ours.oos_declined >= declined
     assert ours.overall > plain.overall  # better than a plain rapidfuzz classifier
-
-
-CORE_FLOOR = 0.84
-WRONG_CEILING = 0.03
-DECLINED_FLOOR = 0.89
