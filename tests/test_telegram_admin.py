@@ -80,8 +80,14 @@ async def test_a_second_reload_while_one_runs_is_turned_away(bot: Bot) -> None:
 
 
 async def test_stats_counts_days_decisions_topics_and_top_declined(bot: Bot) -> None:
-    for question in ["低保怎么申请", "低保去哪里办", "加装电梯", "明天会下雨吗", "明天会下雨吗",
-                     "你好"]:
+    for question in [
+        "低保怎么申请",
+        "低保去哪里办",
+        "加装电梯",
+        "明天会下雨吗",
+        "明天会下雨吗",
+        "你好",
+    ]:
         await bot.say(question)
     reply = await said(bot, "/stats", user=ADMIN)
     assert reply.startswith(texts.stats_heading(7, 6))
