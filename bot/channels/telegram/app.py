@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
@@ -24,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import control
 from bot.answers import FAILED
 from bot.channels.telegram import admin, handlers, texts
 from bot.channels.telegram.flood import FloodGuard
@@ -40,8 +42,23 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 CONCURRENT_UPDATES = 8  # a /reload (a second or two) or a slow reply must not hold up residents
 
 
+def _accept_signals(application: TelegramApp, wired: Services) -> None:
+    """Let `python -m bot reload` / `rollback` reach this bot; undone in `_post_shutdown`."""
+    stack = contextlib.ExitStack()
+    application.bot_data["control"] = stack
+    settings = wired.settings
+    try:
+        stack.enter_context(control.accepting_signals(wired.reloader, settings.pid_file))
+    except (control.ControlError, OSError) as exc:
+        # residents come first: the bot still serves, and admins still have /reload
+        log.warning("reload and rollback from the command line will not reach this bot: %s", exc)
+    watcher = control.start_watching(wired.reloader, settings)
+    if watcher is not None:
+        stack.callback(watcher.cancel)
+
+
 async def _post_init(application: TelegramApp) -> None:
-    """Open the query log and register the command menus (admins also see theirs)."""
+    """Open the query log, register the command menus, then accept reload signals."""
     wired: Services = application.bot_data["services"]
     if wired.service.query_log is not None:
         await wired.service.query_log.open()
@@ -53,11 +70,15 @@ async def _post_init(application: TelegramApp) -> None:
             await application.bot.set_my_commands(staff, scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:  # the admin has not opened a chat with the bot yet
             log.warning("admin menu not set for user %s: %s", wired.user(admin_id), exc)
+    _accept_signals(application, wired)  # last: a pid file means the bot is ready
 
 
 async def _post_shutdown(application: TelegramApp) -> None:
-    """Flush and close the query log."""
+    """Stop accepting signals (the pid file goes), then flush and close the query log."""
     wired: Services = application.bot_data["services"]
+    stack: contextlib.ExitStack | None = application.bot_data.pop("control", None)
+    if stack is not None:
+        stack.close()
     if wired.service.query_log is not None:
         await wired.service.query_log.close()
     log.info("query log closed")
@@ -107,6 +128,7 @@ def build_application(
     application: TelegramApp = builder.build()
     application.bot_data["services"] = Services(
         service=service,
+        settings=settings,
         reloader=Reloader(service, settings),
         admins=settings.admin_ids,
         salt=service.salt,  # the same pseudonyms as in the query log

@@ -9,6 +9,7 @@ from typing import Any, cast
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.flood import FloodGuard
+from bot.config import Settings
 from bot.reload import Reloader
 from bot.service import Service
 from bot.store.base import pseudonym
@@ -23,6 +24,7 @@ class Services:
     """Everything the handlers use, wired once in `build_application`."""
 
     service: Service
+    settings: Settings
     reloader: Reloader
     admins: frozenset[int]
     salt: str
