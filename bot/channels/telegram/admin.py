@@ -1,4 +1,4 @@
-"""Admin commands (/reload, /stats, /unanswered), invisible to everyone not in ADMIN_IDS."""
+"""Admin commands (/reload, /rollback, /stats, /unanswered), invisible to everyone else."""
 
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram import render, texts
+from bot.channels.telegram import render, reports, texts
 from bot.channels.telegram.handlers import is_private, send_html, unknown_command
-from bot.channels.telegram.state import services
+from bot.channels.telegram.state import Services, services
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
-MAX_PROBLEMS = 30  # a reload reply lists this many problems, then how many more
+
+
+def _is_admin(wired: Services, update: Update) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in wired.admins and is_private(update.effective_chat)
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -26,12 +30,12 @@ def admin_only(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
         wired = services(context)
-        if user is not None and user.id in wired.admins and is_private(update.effective_chat):
+        if _is_admin(wired, update):
             await handler(update, context)
             return
         command = handler.__name__.removeprefix("cmd_")
+        user = update.effective_user
         who = wired.user(user.id if user else None)
         log.warning("admin command /%s refused for user %s", command, who)
         await unknown_command(update, context)
@@ -48,28 +52,45 @@ def _number(args: list[str] | None, default: int, low: int, high: int) -> int | 
     return None
 
 
+def _titles(wired: Services) -> dict[str, str]:
+    """Intent titles of the serving engine and the earlier ones kept for rollback."""
+    return reports.titles([*wired.reloader.history, wired.service.engine])
+
+
+async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await send_html(message, render.plain_lines(text), markup)
+
+
 @admin_only
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/reload: validate the knowledge files and swap them in, or list the problems."""
+    """/reload [force]: validate, diff and replay the knowledge files, then swap them in."""
     message = update.effective_message
-    reloader = services(context).reloader
+    wired = services(context)
     if message is None:
         return
-    if reloader.busy:
-        await send_html(message, render.plain_lines(texts.RELOAD_BUSY))
+    if context.args and context.args != ["force"]:
+        await _reply(message, texts.RELOAD_USAGE)
         return
-    report = await reloader.reload()
-    if report.ok:
-        text = texts.reload_ok(
-            report.previous, report.version, report.intents, report.examples, report.facets
-        )
-        await send_html(message, render.plain_lines(text))
+    if wired.reloader.busy:
+        await _reply(message, texts.RELOAD_BUSY)
         return
-    lines = [texts.reload_failed(report.version, len(report.problems))]
-    lines += [f"• {problem}" for problem in report.problems[:MAX_PROBLEMS]]
-    if len(report.problems) > MAX_PROBLEMS:
-        lines.append(texts.more_problems(len(report.problems) - MAX_PROBLEMS))
-    await send_html(message, render.plain_lines("\n".join(lines)))
+    report = await wired.reloader.reload(force=bool(context.args))
+    await _reply(message, reports.reload(report, _titles(wired)))
+
+
+@admin_only
+async def cmd_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/rollback: serve the knowledge that served before the last reload."""
+    message = update.effective_message
+    wired = services(context)
+    if message is None:
+        return
+    if wired.reloader.busy:
+        await _reply(message, texts.RELOAD_BUSY)
+        return
+    names = _titles(wired)  # before the swap, so the version rolled back from is named too
+    report = await wired.reloader.rollback()
+    await _reply(message, reports.rollback(report, names))
 
 
 @admin_only
@@ -81,9 +102,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     days = _number(context.args, 7, 1, 365)
     if days is None or query_log is None:
-        await send_html(
-            message, render.plain_lines(texts.STATS_USAGE if days is None else texts.NO_QUERY_LOG)
-        )
+        await _reply(message, texts.STATS_USAGE if days is None else texts.NO_QUERY_LOG)
         return
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     stats = await query_log.stats(since)
@@ -101,7 +120,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if stats.top_declined:
         lines.append(texts.STATS_TOP_DECLINED)
         lines += [f"  {n}× {text}" for text, n in stats.top_declined]
-    await send_html(message, render.plain_lines("\n".join(lines)))
+    await _reply(message, "\n".join(lines))
 
 
 @admin_only
@@ -113,10 +132,7 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     limit = _number(context.args, 10, 1, 50)
     if limit is None or wired.service.query_log is None:
-        await send_html(
-            message,
-            render.plain_lines(texts.UNANSWERED_USAGE if limit is None else texts.NO_QUERY_LOG),
-        )
+        await _reply(message, texts.UNANSWERED_USAGE if limit is None else texts.NO_QUERY_LOG)
         return
     rows = await wired.service.query_log.unanswered(limit, below=wired.low_score)
     if not rows:
@@ -128,4 +144,4 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         when = str(row["at"])[:16].replace("T", " ")
         label = texts.DECISION_TITLES.get(decision, decision)
         lines.append(f"• {when} {label} {float(str(row['score'])):.2f}：{row['text']}")
-    await send_html(message, render.plain_lines("\n".join(lines)))
+    await _reply(message, "\n".join(lines))

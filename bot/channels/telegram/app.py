@@ -145,6 +145,7 @@ def build_application(
             CommandHandler("help", handlers.help_command),
             CommandHandler("topics", handlers.topics),
             CommandHandler("reload", admin.cmd_reload),
+            CommandHandler("rollback", admin.cmd_rollback),
             CommandHandler("stats", admin.cmd_stats),
             CommandHandler("unanswered", admin.cmd_unanswered),
             MessageHandler(messages & filters.COMMAND, handlers.unknown_command),
