@@ -110,18 +110,6 @@ async def test_stats_counts_days_decisions_topics_and_top_declined(bot: Bot) -> 
     assert await said(bot, "/stats lots", user=ADMIN) == texts.STATS_USAGE
 
 
-async def test_unanswered_lists_the_latest_declined_and_unsure_questions_masked(bot: Bot) -> None:
-    for question in ["补贴怎么申请", "低保怎么申请", "我电话13812345678，明天会下雨吗"]:
-        await bot.say(question)
-    reply = await said(bot, "/unanswered", user=ADMIN)
-    lines = reply.splitlines()
-    assert lines[0] == texts.UNANSWERED_HEADING and len(lines) == 3
-    assert "明天会下雨吗" in lines[1] and "13812345678" not in reply
-    assert "补贴怎么申请" in lines[2] and "低保怎么申请" not in reply
-    assert len((await said(bot, "/unanswered 1", user=ADMIN)).splitlines()) == 2
-    assert await said(bot, "/unanswered 0", user=ADMIN) == texts.UNANSWERED_USAGE
-
-
 async def test_reload_problems_are_escaped_and_listed_in_full(
     bot: Bot, knowledge_copy: Path
 ) -> None:

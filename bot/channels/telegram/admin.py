@@ -1,4 +1,4 @@
-"""Admin commands (/reload, /rollback, /stats, /unanswered), invisible to everyone else."""
+"""Admin commands (/reload, /rollback, /stats, /unanswered and its buttons), admins only."""
 
 from __future__ import annotations
 
@@ -9,15 +9,24 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram import render, reports, texts
+from bot.answers import Option
+from bot.channels.telegram import keyboards, render, reports, texts
 from bot.channels.telegram.handlers import is_private, send_html, unknown_command
-from bot.channels.telegram.state import Services, services
+from bot.channels.telegram.keyboards import Review
+from bot.channels.telegram.state import Services, first_press, forget_press, services
+from bot.review import actions
+from bot.review.label import LabelRefused
+from bot.review.records import ReviewError
+from bot.store.sqlite import SqliteQueryLog
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+REVIEW_DAYS = 30  # /unanswered looks this far back, as `review queue` does by default
 
 
 def _is_admin(wired: Services, update: Update) -> bool:
@@ -125,23 +134,82 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @admin_only
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/unanswered [n]: the latest declined and low-confidence questions, masked."""
+    """/unanswered [n]: the n biggest clusters waiting for review, with label/dismiss buttons."""
     message = update.effective_message
     wired = services(context)
     if message is None:
         return
-    limit = _number(context.args, 10, 1, 50)
-    if limit is None or wired.service.query_log is None:
+    limit = _number(context.args, 5, 1, 10)
+    query_log = wired.service.query_log
+    if limit is None or not isinstance(query_log, SqliteQueryLog):
         await _reply(message, texts.UNANSWERED_USAGE if limit is None else texts.NO_QUERY_LOG)
         return
-    rows = await wired.service.query_log.unanswered(limit, below=wired.low_score)
-    if not rows:
-        await send_html(message, render.plain_lines(texts.UNANSWERED_NONE))
+    engine = wired.service.engine
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=REVIEW_DAYS)
+    clusters = await actions.unanswered(query_log, engine, wired.settings, since)
+    if not clusters:
+        await _reply(message, texts.UNANSWERED_NONE)
         return
-    lines = [texts.UNANSWERED_HEADING]
-    for row in rows:
-        decision = str(row["decision"])
-        when = str(row["at"])[:16].replace("T", " ")
-        label = texts.DECISION_TITLES.get(decision, decision)
-        lines.append(f"• {when} {label} {float(str(row['score'])):.2f}：{row['text']}")
-    await _reply(message, "\n".join(lines))
+    shown = clusters[:limit]
+    total = sum(c.size for c in clusters)
+    await _reply(message, texts.unanswered_heading(REVIEW_DAYS, len(clusters), total, len(shown)))
+    names = _titles(wired)
+    for found in shown:
+        offered = [Option(i, names[i]) for i in found.suggestions if i in names]
+        await _reply(message, reports.cluster(found), keyboards.review(found.id, offered))
+
+
+async def _review(wired: Services, query_log: SqliteQueryLog, pressed: Review, by: str) -> str:
+    """Label or dismiss the cluster; what was done, in a sentence. LabelRefused passes through."""
+    engine, settings = wired.service.engine, wired.settings
+    try:
+        if pressed.intent is None:
+            ids = await actions.dismiss(query_log, engine, settings, pressed.cluster, by=by)
+            log.info("cluster %s dismissed by %s", pressed.cluster, by)
+            return texts.dismissed(len(ids))
+        done, ids = await actions.label(
+            query_log, engine, settings, pressed.cluster, pressed.intent, by=by
+        )
+    except ReviewError as exc:  # reviewed meanwhile (e.g. from the command line)
+        log.info("review button for %s: %s", pressed.cluster, exc)
+        return texts.REVIEW_GONE
+    log.info("cluster %s labelled %s by %s", pressed.cluster, pressed.intent, by)
+    title = _titles(wired).get(pressed.intent, pressed.intent)
+    return texts.labelled(len(ids), title, len(done.added), len(done.already))
+
+
+async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A "标为 …" or "忽略" button under a cluster: act once, then edit in what was done."""
+    query = update.callback_query
+    wired = services(context)
+    if query is None:
+        return
+    if not _is_admin(wired, update):
+        log.warning("review button refused for user %s", wired.user(query.from_user.id))
+        await query.answer(texts.REVIEW_ADMINS_ONLY)
+        return
+    pressed = keyboards.parse_review(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    query_log = wired.service.query_log
+    if pressed is None or message is None or not isinstance(query_log, SqliteQueryLog):
+        await query.answer(texts.EXPIRED)
+        return
+    key = f"{message.message_id}:review"
+    if not first_press(context, key, forever=True):
+        await query.answer(texts.REVIEW_DONE)
+        return
+    await query.answer()
+    try:
+        outcome = await _review(wired, query_log, pressed, wired.user(query.from_user.id) or "")
+    except LabelRefused as exc:
+        forget_press(context, key)  # the admin may fix the files, or press another button
+        title = _titles(wired).get(pressed.intent or "", pressed.intent or "")
+        head = texts.label_refused(title, len(exc.problems))
+        await _reply(message, reports.problems(head, exc.problems))
+        return
+    text = "\n".join(render.plain_lines(f"{message.text or ''}\n{outcome}"))
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML)  # without the buttons
+    except BadRequest as exc:  # e.g. too old to edit
+        log.info("review message not edited: %s", exc)
+        await _reply(message, outcome)

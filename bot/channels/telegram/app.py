@@ -27,7 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import control
 from bot.answers import FAILED
-from bot.channels.telegram import admin, handlers, texts
+from bot.channels.telegram import admin, handlers, keyboards, texts
 from bot.channels.telegram.flood import FloodGuard
 from bot.channels.telegram.state import Services
 from bot.config import ConfigError, Settings
@@ -134,7 +134,6 @@ def build_application(
         salt=service.salt,  # the same pseudonyms as in the query log
         flood=FloodGuard(clock),
         clock=clock,
-        low_score=settings.thresholds.answer,
     )
 
     messages = filters.UpdateType.MESSAGES  # new and edited; channel posts are not for us
@@ -154,6 +153,7 @@ def build_application(
                 filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
                 handlers.not_text,
             ),
+            CallbackQueryHandler(admin.review_button, pattern=keyboards.REVIEW_PATTERN),
             CallbackQueryHandler(handlers.button),
         ]
     )

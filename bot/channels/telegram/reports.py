@@ -1,4 +1,4 @@
-"""Reload and rollback outcomes as the Chinese text an admin reads (plain, unescaped)."""
+"""Reload, rollback and review outcomes as the Chinese text an admin reads (plain, unescaped)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.channels.telegram import texts
 from bot.engine import Engine
 from bot.reload import ReloadReport
 from bot.replay import Change
+from bot.review.queue import Cluster
 
 MAX_PROBLEMS = 30  # a reply lists this many problems, then how many more
 SHOWN = 5  # replayed questions listed per kind
@@ -124,3 +125,12 @@ def rollback(report: ReloadReport, names: Mapping[str, str]) -> str:
         report.previous, report.version, report.intents, report.examples, report.facets
     )
     return "\n".join([head, *diff_lines(report, names), texts.ROLLBACK_FILES])
+
+
+def cluster(found: Cluster) -> str:
+    """One cluster of questions waiting for review: its first wording, size and reasons."""
+    reasons = "、".join(
+        f"{texts.REASON_TITLES.get(reason, reason)} {count}"
+        for reason, count in found.reasons.items()
+    )
+    return f"「{found.text}」\n{texts.cluster_size(found.size, reasons)}"

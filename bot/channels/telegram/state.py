@@ -30,7 +30,6 @@ class Services:
     salt: str
     flood: FloodGuard
     clock: Callable[[], float]
-    low_score: float  # answers scoring under this count as unanswered in /unanswered
 
     def user(self, user_id: int | None) -> str | None:
         """The pseudonym for logs; raw Telegram ids are never written anywhere."""
@@ -73,3 +72,8 @@ def first_press(context: ContextTypes.DEFAULT_TYPE, key: str, *, forever: bool =
             del pressed[old]
     pressed[key] = now
     return True
+
+
+def forget_press(context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """Let the button be pressed again (what it asked for could not be done)."""
+    _chat(context).get("pressed", {}).pop(key, None)

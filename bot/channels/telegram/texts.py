@@ -32,7 +32,7 @@ ADMIN_COMMANDS = {
     "reload": "重新加载知识库（/reload force 强制）",
     "rollback": "回到上一个知识库版本",
     "stats": "统计（可加天数，如 /stats 30）",
-    "unanswered": "最近没答上的问题（可加条数）",
+    "unanswered": "待处理的问题，可直接标注（可加组数）",
 }
 
 RELOAD_BUSY = "正在重新加载，请稍候再试。"
@@ -157,6 +157,54 @@ STATS_TOP_DECLINED = "未能回答最多的问题："
 STATS_USAGE = "用法：/stats 或 /stats 天数（1–365）"
 
 
-UNANSWERED_HEADING = "最近没答上的问题（已遮盖个人信息）："
-UNANSWERED_NONE = "最近没有没答上的问题。"
-UNANSWERED_USAGE = "用法：/unanswered 或 /unanswered 条数（1–50）"
+def unanswered_heading(days: int, clusters: int, questions: int, shown: int) -> str:
+    """The first message of /unanswered."""
+    return (
+        f"最近 {days} 天有 {questions} 个问题待处理，归成 {clusters} 组（已遮盖个人信息）。"
+        f"下面是最多的 {shown} 组，可以直接标为某个话题的例句或忽略："
+    )
+
+
+UNANSWERED_NONE = "最近没有待处理的问题。"
+UNANSWERED_USAGE = "用法：/unanswered 或 /unanswered 组数（1–10）"
+REASON_TITLES = {
+    "declined": "未能回答",
+    "clarified": "反问确认",
+    "low confidence": "把握不大",
+    "👎": "👎",
+}
+
+
+def cluster_size(size: int, reasons: str) -> str:
+    """The line under a cluster's question: how often, and why it needs a look."""
+    return f"共 {size} 次：{reasons}"
+
+
+def label_button(title: str) -> str:
+    """The button that adds a cluster to a topic's examples."""
+    return f"标为 {title}"
+
+
+DISMISS_BUTTON = "忽略"
+REVIEW_DONE = "这组问题已经处理过了。"
+REVIEW_ADMINS_ONLY = "只有管理员可以处理这些问题。"
+REVIEW_GONE = "这组问题已经不在待处理列表里了（可能已有人处理），请重新发 /unanswered。"
+
+
+def labelled(questions: int, title: str, added: int, already: int) -> str:
+    """What pressing "标为 …" did; it is served after the next /reload."""
+    note = f"（{already} 条重复，没有再加）" if already else ""
+    return (
+        f"✅ 已把这 {questions} 个问题标为「{title}」：新增 {added} 条例句{note}。"
+        "发送 /reload 后生效。"
+    )
+
+
+def dismissed(questions: int) -> str:
+    """What pressing "忽略" did."""
+    return f"✅ 已忽略这 {questions} 个问题，知识库不变。"
+
+
+def label_refused(title: str, count: int) -> str:
+    """The first line when a label would leave the knowledge with problems."""
+    return f"没有标记：加入「{title}」后知识库会有 {count} 处问题，文件保持原样："
