@@ -88,8 +88,13 @@ def fix_update(update: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
-def _http(url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None,
-          timeout: float = 10.0) -> tuple[int, bytes]:
+def _http(
+    url: str,
+    body: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, bytes]:
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": content_type, **(headers or {})}
     )
@@ -216,14 +221,19 @@ class Handler(BaseHTTPRequestHandler):
             if "chat_id" in item["message"] and item["messageId"] == message_id:
                 message = item["message"]
                 chat_id = int(message["chat_id"])
-                return _message({
-                    "message_id": message_id,
-                    "date": item["time"],
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                    "text": message.get("text", ""),
-                    **({"reply_markup": message["reply_markup"]}
-                       if message.get("reply_markup") else {}),
-                })
+                return _message(
+                    {
+                        "message_id": message_id,
+                        "date": item["time"],
+                        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                        "text": message.get("text", ""),
+                        **(
+                            {"reply_markup": message["reply_markup"]}
+                            if message.get("reply_markup")
+                            else {}
+                        ),
+                    }
+                )
         raise ValueError(f"no message {message_id}")
 
 
