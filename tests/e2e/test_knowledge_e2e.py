@@ -1,7 +1,8 @@
-"""`python -m bot reload` and `rollback` reach a running `python -m bot run` by its pid file."""
+"""Changing what a running bot knows: from the command line by its pid file, and from the chat."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import BotProcess, Resident, wait_for
+from tests.e2e.conftest import ADMIN, BotProcess, Resident, wait_for
 
 QUESTION = "小区里说的“登高计划”怎么报名"  # declined until it is added as an example
 WAIT = 60  # seconds the command line waits for the bot's report
@@ -18,6 +19,13 @@ WAIT = 60  # seconds the command line waits for the bot's report
 
 def text(message: dict[str, Any]) -> str:
     return re.sub(r"</?[bi]>", "", str(message.get("text", "")))
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    markup = message.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
 
 
 def bot_command(args: list[str], pid_file: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -69,3 +77,46 @@ def test_reload_and_rollback_from_the_command_line_reach_the_running_bot(
     assert bot.stop() == 0
     assert not pid_file.exists()
     assert "Traceback" not in bot.output()
+
+
+def test_an_admin_labels_a_cluster_reloads_and_rolls_back_from_the_chat(
+    start_bot: Callable[..., BotProcess],
+    resident: Callable[..., Resident],
+    knowledge_copy: Path,
+) -> None:
+    bot = start_bot()
+    first = resident(bot, 1001)
+    first.say(QUESTION)
+    first.replies()
+    admin = resident(bot, ADMIN)
+    admin.command("/unanswered")
+    heading, cluster = admin.replies(2)
+    assert "1 个问题待处理" in text(heading) and QUESTION in text(cluster)
+    label, data = next(item for item in buttons(cluster).items() if item[0].startswith("标为 "))
+    title = label.removeprefix("标为 ")
+    admin.press(cluster, data)
+
+    def edited() -> list[dict[str, Any]]:
+        return [
+            m
+            for m in admin.history()
+            if m["message_id"] == cluster["message_id"] and "✅" in text(m) and not buttons(m)
+        ]
+
+    assert "/reload" in text(wait_for("the cluster marked as labelled", edited)[0])
+    intent = data.rsplit(":", 1)[1]
+    assert QUESTION in (knowledge_copy / "intents" / f"{intent}.yaml").read_text("utf-8")
+
+    admin.command("/reload")
+    [report] = admin.replies()
+    assert text(report).startswith("知识库已重新加载：版本") and f"（{title}）" in text(report)
+    second = resident(bot, 1002)
+    second.say(QUESTION)
+    assert text(second.replies()[0]).startswith(f"【{title}")
+
+    admin.command("/rollback")
+    [back] = admin.replies()
+    assert text(back).startswith("已回到上一个版本：")
+    third = resident(bot, 1003)
+    third.say(QUESTION)
+    assert not text(third.replies()[0]).startswith(f"【{title}")
