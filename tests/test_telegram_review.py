@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ import pytest
 from bot.channels.telegram import texts
 from bot.config import Settings
 from bot.engine import Engine
+from bot.review import actions
 from bot.store.base import pseudonym
 from bot.store.sqlite import SqliteQueryLog
 from tests.telegram_support import ADMIN, RESIDENT, Bot, buttons, started
@@ -105,14 +107,18 @@ async def test_dismiss_button_marks_the_cluster_without_touching_the_knowledge(
 
 
 async def test_others_pressing_a_review_button_change_nothing(
-    bot: Bot, knowledge_copy: Path
+    bot: Bot, knowledge_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     _, cluster, rain = await bot.say("/unanswered", user=ADMIN)
     before = {p.name: p.read_bytes() for p in (knowledge_copy / "intents").iterdir()}
-    assert await bot.press(cluster, buttons(cluster)[0][1], user=RESIDENT) == []
-    assert await bot.press(rain, buttons(rain)[-1][1], user=RESIDENT) == []
+    with caplog.at_level(logging.WARNING):
+        assert await bot.press(cluster, buttons(cluster)[0][1], user=RESIDENT) == []
+        assert await bot.press(rain, buttons(rain)[-1][1], user=RESIDENT) == []
     notices = [c["text"] for c in bot.request.of("answerCallbackQuery")]
     assert notices == [texts.REVIEW_ADMINS_ONLY] * 2
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 2 and all(str(RESIDENT) not in line for line in refused)
+    assert all(pseudonym("test-salt", "telegram", RESIDENT) in line for line in refused)
     assert {p.name: p.read_bytes() for p in (knowledge_copy / "intents").iterdir()} == before
     assert all(by is None for _, by, _ in reviewed(bot))
     [edited] = await bot.press(cluster, buttons(cluster)[0][1], user=ADMIN)  # still waiting
@@ -140,3 +146,17 @@ async def test_a_label_that_would_not_validate_lists_the_problems_and_can_be_ret
     dibao.write_bytes(good)
     [edited] = await bot.press(cluster, data, user=ADMIN)
     assert "✅" in shown(edited) and QUESTION in intent.read_text("utf-8")
+
+
+async def test_a_cluster_reviewed_meanwhile_is_reported_as_gone(
+    bot: Bot, engine: Engine, knowledge_copy: Path
+) -> None:
+    _, cluster, _ = await bot.say("/unanswered", user=ADMIN)
+    cluster_id = buttons(cluster)[-1][1].split(":")[1]
+    assert isinstance(bot.service.query_log, SqliteQueryLog)
+    settings = bot.app.bot_data["services"].settings
+    await actions.dismiss(bot.service.query_log, engine, settings, cluster_id, by="clerk")
+    before = {p.name: p.read_bytes() for p in (knowledge_copy / "intents").iterdir()}
+    [edited] = await bot.press(cluster, buttons(cluster)[0][1], user=ADMIN)
+    assert shown(edited).endswith(texts.REVIEW_GONE) and not buttons(edited)
+    assert {p.name: p.read_bytes() for p in (knowledge_copy / "intents").iterdir()} == before
