@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram import texts
+from bot.channels.telegram import reports, texts
 from bot.channels.telegram.state import Services
 from bot.config import Settings
 from bot.engine import Engine
+from bot.knowledge.diff import KnowledgeDiff
+from bot.reload import ReloadReport
+from bot.replay import Change, Replay
 from bot.store.base import pseudonym
 from tests.telegram_support import ADMIN, GROUP, RESIDENT, Bot, started
 
@@ -194,3 +197,41 @@ async def test_a_rollback_while_a_reload_runs_is_turned_away(bot: Bot) -> None:
     services: Services = bot.app.bot_data["services"]
     async with services.reloader._lock:
         assert await said(bot, "/rollback", user=ADMIN) == texts.RELOAD_BUSY
+
+
+def test_reload_reply_names_every_kind_of_change_by_title() -> None:
+    change = KnowledgeDiff(
+        intents_added=("new_topic",),
+        intents_removed=("dibao",),
+        examples_added={"elevator_retrofit": ("一", "二", "三", "四")},
+        examples_removed={"dibao": ("低保咋办",)},
+        facets_added=("elevator_retrofit.where",),
+        facets_removed=("dibao.amount",),
+        sources_added=("src_new",),
+        sources_changed=("src_old",),
+        other=("lexicon",),
+    )
+    moved = tuple(Change(f"问题{n}", "dibao", "elevator_retrofit") for n in range(7))
+    replayed = Replay(7, moved, (), (Change("低保咋办", "dibao", "decline"),), 10, 0.9, 0.95)
+    report = ReloadReport(True, "v2", "v1", 18, 2000, 117, diff=change, replay=replayed)
+    lines = reports.reload(report, {"dibao": "低保", "elevator_retrofit": "加装电梯"}).splitlines()
+    for line in [
+        "  新增话题：new_topic",
+        "  删除话题：低保",
+        "  新增分项：加装电梯·去哪里办",
+        "  删除分项：低保·多少钱·标准",
+        "  新增来源：src_new",
+        "  修改的来源：src_old",
+        "  其他改动：词表",
+        "  新增例句 4 条（加装电梯）：",
+        "  删除例句 1 条（低保）：",
+        "用最近 7 个问题对比新旧版本：",
+        "  换了话题 7 个：",
+        "    问题0：低保 → 加装电梯",
+        "  新答不上 1 个：",
+        "    低保咋办：低保 → 未能回答",
+        "开发集 10 题准确率：90.0% → 95.0%",
+    ]:
+        assert line in lines
+    assert "    四" not in lines and "    问题5：低保 → 加装电梯" not in lines  # cut, with …
+    assert lines.count("    …") == 2
