@@ -208,7 +208,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run",
         help="serve the Telegram bot (TELEGRAM_BOT_TOKEN; long polling, or a webhook when "
-        "WEBHOOK_URL is set)",
+        "WEBHOOK_URL is set); `reload` and `rollback` reach it through PID_FILE",
     )
     sub.add_parser("validate", help="check the knowledge files; non-zero exit on problems")
     evaluate = sub.add_parser("evaluate", help="accuracy on a labelled split, with a baseline")
@@ -222,7 +222,8 @@ def parser() -> argparse.ArgumentParser:
     review_cli.add_parser(sub)
     reload = sub.add_parser(
         "reload",
-        help="tell the running bot to reload the knowledge (validate, diff, replay, swap)",
+        help="tell the running bot (run or chat, found through PID_FILE) to reload the "
+        "knowledge (validate, diff, replay, swap)",
     )
     reload.add_argument("--force", action="store_true", help="swap even if dev-set accuracy drops")
     rollback = sub.add_parser(

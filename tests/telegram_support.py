@@ -206,6 +206,7 @@ async def started(
         update={
             "telegram_bot_token": SecretStr("123:TEST"),
             "admin_ids": frozenset({ADMIN}),
+            "pid_file": tmp_path / "bot.pid",
             **overrides,
         }
     )
@@ -222,4 +223,3 @@ async def started(
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
         await app.shutdown()
-

@@ -1,8 +1,10 @@
-"""Starting the Telegram bot: settings and the one-line refusal without a token."""
+"""Starting the Telegram bot: settings, the one-line refusal without a token, the pid file."""
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings
+from bot.engine import Engine
+from tests.telegram_support import started
 
 
 def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
@@ -49,3 +53,29 @@ def test_webhook_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError, match="LISTEN"):
         Settings(listen="8080").listen_address()
     assert Settings().telegram_base_url == "https://api.telegram.org/bot"
+
+
+async def test_a_started_bot_takes_reload_signals_and_holds_the_pid_file_until_shutdown(
+    settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    pid_file = tmp_path / "bot.pid"  # what `python -m bot reload` reads (see telegram_support)
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+    async for _bot in started(settings, engine, tmp_path):
+        assert pid_file.read_text(encoding="utf-8").strip() == str(os.getpid())
+        assert signal.getsignal(signal.SIGHUP) is not signal.SIG_DFL
+    assert not pid_file.exists()
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+
+
+async def test_a_pid_file_held_by_another_bot_is_left_alone_and_residents_are_still_served(
+    settings: Settings, engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pid_file = tmp_path / "bot.pid"
+    pid_file.write_text(f"{os.getppid()}\n", encoding="utf-8")  # a live process, not this one
+    with caplog.at_level(logging.WARNING):
+        async for bot in started(settings, engine, tmp_path):
+            [reply] = await bot.say("低保怎么申请")
+            assert reply["text"].startswith("<b>【低保 · 怎么申请】</b>")
+    assert pid_file.read_text(encoding="utf-8") == f"{os.getppid()}\n"
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("will not reach this bot" in m and str(os.getppid()) in m for m in warned)

@@ -101,9 +101,6 @@ class QueryLog(Protocol):
     async def stats(self, since: dt.datetime, top: int = 10) -> QueryStats:
         """Questions per day, decision and topic since a moment, and the most declined texts."""
 
-    async def unanswered(self, limit: int = 10, below: float = 0.55) -> list[dict[str, object]]:
-        """The newest declined, clarified or low-scoring (under `below`) answers, newest first."""
-
     async def set_feedback(self, query_id: int, value: int) -> bool:
         """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""
 

@@ -121,15 +121,6 @@ class SqliteQueryLog:
             since, sum(n for _, n in per_decision), per_day, per_decision, per_intent, top_declined
         )
 
-    async def unanswered(self, limit: int = 10, below: float = 0.55) -> list[dict[str, object]]:
-        """The newest declined, clarified or low-scoring (under `below`) answers, newest first."""
-        async with self.db.execute(
-            "SELECT * FROM queries WHERE decision IN ('decline', 'clarify') "
-            "OR (decision = 'answer' AND score < ?) ORDER BY id DESC LIMIT ?",
-            (below, limit),
-        ) as cursor:
-            return [dict(row) for row in await cursor.fetchall()]
-
     async def set_feedback(self, query_id: int, value: int) -> bool:
         """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""
         cursor = await self.db.execute(

@@ -5,6 +5,7 @@ The stock emulator differs from Telegram where python-telegram-bot 22 notices:
 - callback queries have no `chat_instance`;
 - `editMessageText`/`editMessageReplyMarkup` answer null instead of the Message, and
   `answerCallbackQuery`/`deleteMessage`/`setWebhook` null instead of true;
+- `editMessageText` without `reply_markup` keeps the old buttons, where Telegram removes them;
 - methods it does not know (`setMyCommands`, `sendChatAction`) answer HTTP 500;
 - a malformed client request crashes node, and a webhook answered with an error crashes it too;
 - `getUpdates` never waits, and webhooks are called without the secret-token header.
@@ -88,8 +89,13 @@ def fix_update(update: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
-def _http(url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None,
-          timeout: float = 10.0) -> tuple[int, bytes]:
+def _http(
+    url: str,
+    body: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, bytes]:
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": content_type, **(headers or {})}
     )
@@ -200,10 +206,22 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "getUpdates":
             result = [fix_update(u) for u in result or []]
         elif method in ("editMessageText", "editMessageReplyMarkup") and result is None:
+            if method == "editMessageText" and "reply_markup" not in params:
+                self._drop_buttons(token, params)
             result = self._stored(token, int(params["message_id"]))
         elif method in TRUE_INSTEAD_OF_NULL and result is None:
             result = True
         self._reply(status, {**payload, "result": result})
+
+    def _drop_buttons(self, token: str, params: dict[str, Any]) -> None:
+        """Remove the inline keyboard of an edited message, as Telegram does."""
+        keyboard = {"inline_keyboard": []}
+        edit = {"chat_id": params["chat_id"], "message_id": params["message_id"]}
+        _http(
+            f"{self.server.compat.upstream}/bot{token}/editMessageReplyMarkup",
+            json.dumps({**edit, "reply_markup": keyboard}).encode(),
+            "application/json",
+        )
 
     def _stored(self, token: str, message_id: int) -> dict[str, Any]:
         """The bot's message as the emulator now holds it (after an edit)."""
@@ -216,14 +234,19 @@ class Handler(BaseHTTPRequestHandler):
             if "chat_id" in item["message"] and item["messageId"] == message_id:
                 message = item["message"]
                 chat_id = int(message["chat_id"])
-                return _message({
-                    "message_id": message_id,
-                    "date": item["time"],
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                    "text": message.get("text", ""),
-                    **({"reply_markup": message["reply_markup"]}
-                       if message.get("reply_markup") else {}),
-                })
+                return _message(
+                    {
+                        "message_id": message_id,
+                        "date": item["time"],
+                        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                        "text": message.get("text", ""),
+                        **(
+                            {"reply_markup": message["reply_markup"]}
+                            if message.get("reply_markup")
+                            else {}
+                        ),
+                    }
+                )
         raise ValueError(f"no message {message_id}")
 
 

@@ -1,4 +1,4 @@
-"""Admin commands (/reload, /stats, /unanswered), invisible to everyone not in ADMIN_IDS."""
+"""Admin commands (/reload, /rollback, /stats, /unanswered and its buttons), admins only."""
 
 from __future__ import annotations
 
@@ -8,17 +8,30 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram import render, texts
+from bot.answers import Option
+from bot.channels.telegram import keyboards, render, reports, texts
 from bot.channels.telegram.handlers import is_private, send_html, unknown_command
-from bot.channels.telegram.state import services
+from bot.channels.telegram.keyboards import Review
+from bot.channels.telegram.state import Services, first_press, forget_press, services
+from bot.review import actions
+from bot.review.label import LabelRefused
+from bot.review.records import ReviewError
+from bot.store.sqlite import SqliteQueryLog
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
-MAX_PROBLEMS = 30  # a reload reply lists this many problems, then how many more
+REVIEW_DAYS = 30  # /unanswered looks this far back, as `review queue` does by default
+
+
+def _is_admin(wired: Services, update: Update) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in wired.admins and is_private(update.effective_chat)
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -26,12 +39,12 @@ def admin_only(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
         wired = services(context)
-        if user is not None and user.id in wired.admins and is_private(update.effective_chat):
+        if _is_admin(wired, update):
             await handler(update, context)
             return
         command = handler.__name__.removeprefix("cmd_")
+        user = update.effective_user
         who = wired.user(user.id if user else None)
         log.warning("admin command /%s refused for user %s", command, who)
         await unknown_command(update, context)
@@ -48,28 +61,45 @@ def _number(args: list[str] | None, default: int, low: int, high: int) -> int | 
     return None
 
 
+def _titles(wired: Services) -> dict[str, str]:
+    """Intent titles of the serving engine and the earlier ones kept for rollback."""
+    return reports.titles([*wired.reloader.history, wired.service.engine])
+
+
+async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await send_html(message, render.plain_lines(text), markup)
+
+
 @admin_only
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/reload: validate the knowledge files and swap them in, or list the problems."""
+    """/reload [force]: validate, diff and replay the knowledge files, then swap them in."""
     message = update.effective_message
-    reloader = services(context).reloader
+    wired = services(context)
     if message is None:
         return
-    if reloader.busy:
-        await send_html(message, render.plain_lines(texts.RELOAD_BUSY))
+    if context.args and context.args != ["force"]:
+        await _reply(message, texts.RELOAD_USAGE)
         return
-    report = await reloader.reload()
-    if report.ok:
-        text = texts.reload_ok(
-            report.previous, report.version, report.intents, report.examples, report.facets
-        )
-        await send_html(message, render.plain_lines(text))
+    if wired.reloader.busy:
+        await _reply(message, texts.RELOAD_BUSY)
         return
-    lines = [texts.reload_failed(report.version, len(report.problems))]
-    lines += [f"• {problem}" for problem in report.problems[:MAX_PROBLEMS]]
-    if len(report.problems) > MAX_PROBLEMS:
-        lines.append(texts.more_problems(len(report.problems) - MAX_PROBLEMS))
-    await send_html(message, render.plain_lines("\n".join(lines)))
+    report = await wired.reloader.reload(force=bool(context.args))
+    await _reply(message, reports.reload(report, _titles(wired)))
+
+
+@admin_only
+async def cmd_rollback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/rollback: serve the knowledge that served before the last reload."""
+    message = update.effective_message
+    wired = services(context)
+    if message is None:
+        return
+    if wired.reloader.busy:
+        await _reply(message, texts.RELOAD_BUSY)
+        return
+    names = _titles(wired)  # before the swap, so the version rolled back from is named too
+    report = await wired.reloader.rollback()
+    await _reply(message, reports.rollback(report, names))
 
 
 @admin_only
@@ -81,9 +111,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     days = _number(context.args, 7, 1, 365)
     if days is None or query_log is None:
-        await send_html(
-            message, render.plain_lines(texts.STATS_USAGE if days is None else texts.NO_QUERY_LOG)
-        )
+        await _reply(message, texts.STATS_USAGE if days is None else texts.NO_QUERY_LOG)
         return
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     stats = await query_log.stats(since)
@@ -101,31 +129,87 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if stats.top_declined:
         lines.append(texts.STATS_TOP_DECLINED)
         lines += [f"  {n}× {text}" for text, n in stats.top_declined]
-    await send_html(message, render.plain_lines("\n".join(lines)))
+    await _reply(message, "\n".join(lines))
 
 
 @admin_only
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/unanswered [n]: the latest declined and low-confidence questions, masked."""
+    """/unanswered [n]: the n biggest clusters waiting for review, with label/dismiss buttons."""
     message = update.effective_message
     wired = services(context)
     if message is None:
         return
-    limit = _number(context.args, 10, 1, 50)
-    if limit is None or wired.service.query_log is None:
-        await send_html(
-            message,
-            render.plain_lines(texts.UNANSWERED_USAGE if limit is None else texts.NO_QUERY_LOG),
+    limit = _number(context.args, 5, 1, 10)
+    query_log = wired.service.query_log
+    if limit is None or not isinstance(query_log, SqliteQueryLog):
+        await _reply(message, texts.UNANSWERED_USAGE if limit is None else texts.NO_QUERY_LOG)
+        return
+    engine = wired.service.engine
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=REVIEW_DAYS)
+    clusters = await actions.unanswered(query_log, engine, wired.settings, since)
+    if not clusters:
+        await _reply(message, texts.UNANSWERED_NONE)
+        return
+    shown = clusters[:limit]
+    total = sum(c.size for c in clusters)
+    await _reply(message, texts.unanswered_heading(REVIEW_DAYS, len(clusters), total, len(shown)))
+    names = _titles(wired)
+    for found in shown:
+        offered = [Option(i, names[i]) for i in found.suggestions if i in names]
+        await _reply(message, reports.cluster(found), keyboards.review(found.id, offered))
+
+
+async def _review(wired: Services, query_log: SqliteQueryLog, pressed: Review, by: str) -> str:
+    """Label or dismiss the cluster; what was done, in a sentence. LabelRefused passes through."""
+    engine, settings = wired.service.engine, wired.settings
+    try:
+        if pressed.intent is None:
+            ids = await actions.dismiss(query_log, engine, settings, pressed.cluster, by=by)
+            log.info("cluster %s dismissed by %s", pressed.cluster, by)
+            return texts.dismissed(len(ids))
+        done, ids = await actions.label(
+            query_log, engine, settings, pressed.cluster, pressed.intent, by=by
         )
+    except ReviewError as exc:  # reviewed meanwhile (e.g. from the command line)
+        log.info("review button for %s: %s", pressed.cluster, exc)
+        return texts.REVIEW_GONE
+    log.info("cluster %s labelled %s by %s", pressed.cluster, pressed.intent, by)
+    title = _titles(wired).get(pressed.intent, pressed.intent)
+    return texts.labelled(len(ids), title, len(done.added), len(done.already))
+
+
+async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A "标为 …" or "忽略" button under a cluster: act once, then edit in what was done."""
+    query = update.callback_query
+    wired = services(context)
+    if query is None:
         return
-    rows = await wired.service.query_log.unanswered(limit, below=wired.low_score)
-    if not rows:
-        await send_html(message, render.plain_lines(texts.UNANSWERED_NONE))
+    if not _is_admin(wired, update):
+        log.warning("review button refused for user %s", wired.user(query.from_user.id))
+        await query.answer(texts.REVIEW_ADMINS_ONLY)
         return
-    lines = [texts.UNANSWERED_HEADING]
-    for row in rows:
-        decision = str(row["decision"])
-        when = str(row["at"])[:16].replace("T", " ")
-        label = texts.DECISION_TITLES.get(decision, decision)
-        lines.append(f"• {when} {label} {float(str(row['score'])):.2f}：{row['text']}")
-    await send_html(message, render.plain_lines("\n".join(lines)))
+    pressed = keyboards.parse_review(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    query_log = wired.service.query_log
+    if pressed is None or message is None or not isinstance(query_log, SqliteQueryLog):
+        await query.answer(texts.EXPIRED)
+        return
+    key = f"{message.message_id}:review"
+    if not first_press(context, key, forever=True):
+        await query.answer(texts.REVIEW_DONE)
+        return
+    await query.answer()
+    try:
+        outcome = await _review(wired, query_log, pressed, wired.user(query.from_user.id) or "")
+    except LabelRefused as exc:
+        forget_press(context, key)  # the admin may fix the files, or press another button
+        title = _titles(wired).get(pressed.intent or "", pressed.intent or "")
+        head = texts.label_refused(title, len(exc.problems))
+        await _reply(message, reports.problems(head, exc.problems))
+        return
+    text = "\n".join(render.plain_lines(f"{message.text or ''}\n{outcome}"))
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML)  # without the buttons
+    except BadRequest as exc:  # e.g. too old to edit
+        log.info("review message not edited: %s", exc)
+        await _reply(message, outcome)

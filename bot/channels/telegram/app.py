@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
@@ -24,8 +25,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import control
 from bot.answers import FAILED
-from bot.channels.telegram import admin, handlers, texts
+from bot.channels.telegram import admin, handlers, keyboards, texts
 from bot.channels.telegram.flood import FloodGuard
 from bot.channels.telegram.state import Services
 from bot.config import ConfigError, Settings
@@ -40,8 +42,23 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 CONCURRENT_UPDATES = 8  # a /reload (a second or two) or a slow reply must not hold up residents
 
 
+def _accept_signals(application: TelegramApp, wired: Services) -> None:
+    """Let `python -m bot reload` / `rollback` reach this bot; undone in `_post_shutdown`."""
+    stack = contextlib.ExitStack()
+    application.bot_data["control"] = stack
+    settings = wired.settings
+    try:
+        stack.enter_context(control.accepting_signals(wired.reloader, settings.pid_file))
+    except (control.ControlError, OSError) as exc:
+        # residents come first: the bot still serves, and admins still have /reload
+        log.warning("reload and rollback from the command line will not reach this bot: %s", exc)
+    watcher = control.start_watching(wired.reloader, settings)
+    if watcher is not None:
+        stack.callback(watcher.cancel)
+
+
 async def _post_init(application: TelegramApp) -> None:
-    """Open the query log and register the command menus (admins also see theirs)."""
+    """Open the query log, register the command menus, then accept reload signals."""
     wired: Services = application.bot_data["services"]
     if wired.service.query_log is not None:
         await wired.service.query_log.open()
@@ -53,11 +70,15 @@ async def _post_init(application: TelegramApp) -> None:
             await application.bot.set_my_commands(staff, scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:  # the admin has not opened a chat with the bot yet
             log.warning("admin menu not set for user %s: %s", wired.user(admin_id), exc)
+    _accept_signals(application, wired)  # last: a pid file means the bot is ready
 
 
 async def _post_shutdown(application: TelegramApp) -> None:
-    """Flush and close the query log."""
+    """Stop accepting signals (the pid file goes), then flush and close the query log."""
     wired: Services = application.bot_data["services"]
+    stack: contextlib.ExitStack | None = application.bot_data.pop("control", None)
+    if stack is not None:
+        stack.close()
     if wired.service.query_log is not None:
         await wired.service.query_log.close()
     log.info("query log closed")
@@ -107,12 +128,12 @@ def build_application(
     application: TelegramApp = builder.build()
     application.bot_data["services"] = Services(
         service=service,
+        settings=settings,
         reloader=Reloader(service, settings),
         admins=settings.admin_ids,
         salt=service.salt,  # the same pseudonyms as in the query log
         flood=FloodGuard(clock),
         clock=clock,
-        low_score=settings.thresholds.answer,
     )
 
     messages = filters.UpdateType.MESSAGES  # new and edited; channel posts are not for us
@@ -123,6 +144,7 @@ def build_application(
             CommandHandler("help", handlers.help_command),
             CommandHandler("topics", handlers.topics),
             CommandHandler("reload", admin.cmd_reload),
+            CommandHandler("rollback", admin.cmd_rollback),
             CommandHandler("stats", admin.cmd_stats),
             CommandHandler("unanswered", admin.cmd_unanswered),
             MessageHandler(messages & filters.COMMAND, handlers.unknown_command),
@@ -131,6 +153,7 @@ def build_application(
                 filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
                 handlers.not_text,
             ),
+            CallbackQueryHandler(admin.review_button, pattern=keyboards.REVIEW_PATTERN),
             CallbackQueryHandler(handlers.button),
         ]
     )

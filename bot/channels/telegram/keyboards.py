@@ -16,8 +16,10 @@ from bot.understanding.decide import Decision
 MAX_DATA = 64  # bytes Telegram allows in callback_data
 
 # t: a topic from a list (new message); c: a clarify candidate (the question is edited into the
-# answer); f: another facet of the topic; fb: feedback on the logged question
+# answer); f: another facet of the topic; fb: feedback on the logged question; rl / rd: label or
+# dismiss a cluster of logged questions (admins, from /unanswered)
 Kind = Literal["t", "c", "f"]
+REVIEW_PATTERN = r"^r[ld]:"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,14 @@ class Feedback:
 
     query_id: int
     value: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """A pressed review button: label `cluster` as examples of `intent`, or dismiss it (None)."""
+
+    cluster: str
+    intent: str | None
 
 
 def _data(*fields: object) -> str:
@@ -59,6 +69,16 @@ def parse(data: str | None) -> Choice | Feedback | None:
             return Choice("f", fields[1], fields[2], query_id)
     except ValueError:
         return None
+    return None
+
+
+def parse_review(data: str | None) -> Review | None:
+    """What a review button means; None for anything else."""
+    fields = (data or "").split(":")
+    if len(fields) == 3 and fields[0] == "rl" and fields[1] and fields[2]:
+        return Review(fields[1], fields[2])
+    if len(fields) == 2 and fields[0] == "rd" and fields[1]:
+        return Review(fields[1], None)
     return None
 
 
@@ -109,3 +129,13 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
         if not any(str(b.callback_data or "").startswith("fb:") for b in row)
     ]
     return InlineKeyboardMarkup(rows)
+
+
+def review(cluster: str, suggestions: Sequence[Option]) -> InlineKeyboardMarkup:
+    """A button "标为 <topic>" per suggested topic, and "忽略"."""
+    labels = [
+        InlineKeyboardButton(texts.label_button(o.title), callback_data=_data("rl", cluster, o.id))
+        for o in suggestions
+    ]
+    dismiss = InlineKeyboardButton(texts.DISMISS_BUTTON, callback_data=_data("rd", cluster))
+    return InlineKeyboardMarkup([*_rows(labels, 2), [dismiss]])

@@ -9,6 +9,7 @@ from typing import Any, cast
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.flood import FloodGuard
+from bot.config import Settings
 from bot.reload import Reloader
 from bot.service import Service
 from bot.store.base import pseudonym
@@ -23,12 +24,12 @@ class Services:
     """Everything the handlers use, wired once in `build_application`."""
 
     service: Service
+    settings: Settings
     reloader: Reloader
     admins: frozenset[int]
     salt: str
     flood: FloodGuard
     clock: Callable[[], float]
-    low_score: float  # answers scoring under this count as unanswered in /unanswered
 
     def user(self, user_id: int | None) -> str | None:
         """The pseudonym for logs; raw Telegram ids are never written anywhere."""
@@ -71,3 +72,8 @@ def first_press(context: ContextTypes.DEFAULT_TYPE, key: str, *, forever: bool =
             del pressed[old]
     pressed[key] = now
     return True
+
+
+def forget_press(context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """Let the button be pressed again (what it asked for could not be done)."""
+    _chat(context).get("pressed", {}).pop(key, None)
