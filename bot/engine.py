@@ -151,7 +151,8 @@ class Engine:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
         if verdict.decision is Decision.CLARIFY:
             options = tuple(Option(i, self.snapshot.intents[i].title) for i in verdict.options)
-            return reply(Decision.CLARIFY, answers.CLARIFY, candidates=options, **scores)
+            ask_back = answers.CLARIFY if len(options) > 1 else answers.CLARIFY_ONE
+            return reply(Decision.CLARIFY, ask_back, candidates=options, **scores)
         if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
             return reply(
                 Decision.DECLINE, answers.decline_text(self.snapshot.topic_titles()), **scores

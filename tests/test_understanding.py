@@ -262,3 +262,9 @@ def test_the_amount_or_age_residents_know_the_subsidy_by_reaches_it(
     engine: Engine, question: str
 ) -> None:
     assert engine.ask(question).intent == "childcare_subsidy"
+
+
+def test_a_lone_unsure_topic_is_offered_for_confirmation_not_answered() -> None:
+    vague = Candidate("dibao", 0.5, "example", "", 0.5, vote=0.02)
+    verdict = decide(MatchResult((vague,), 0.1, ""), Thresholds())
+    assert (verdict.decision, verdict.options) == (Decision.CLARIFY, ("dibao",))

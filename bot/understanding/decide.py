@@ -102,5 +102,7 @@ def decide(
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if not close:
         return Verdict(Decision.DECLINE, reason="no close topic")
+    if len(close) == 1:  # offer a choice, not a lone "did you mean" when others are in reach
+        close += [c for c in match.candidates[1:] if c.score >= limits.lead_floor]
     options = tuple(c.intent_id for c in close[:MAX_OPTIONS])
     return Verdict(Decision.CLARIFY, options=options, reason="unsure")

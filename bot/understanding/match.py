@@ -144,10 +144,13 @@ class Matcher:
         self._postings = {
             g: (np.array(i, dtype=np.int32), np.array(w)) for g, (i, w) in postings.items()
         }
-        # a topic's keywords also count as its wording when the question's words vote
-        keys = [(owner, key, False) for owner, key, _ in self._keywords]
-        key_grams = [set(_grams(key, syllables(key))) for _, key, _ in keys]
-        self._votes = self._vote_table(raw + keys, grams_of + key_grams, owner_index)
+        # a topic's keywords also count as its wording when the question's words vote, all of
+        # them together as one more example (so 补贴 in many keywords does not outvote the rest)
+        key_grams: dict[str, set[str]] = defaultdict(set)
+        for owner, key, _ in self._keywords:
+            key_grams[owner].update(_grams(key, syllables(key)))
+        keys = [(owner, "", False) for owner in key_grams]
+        self._votes = self._vote_table(raw + keys, grams_of + list(key_grams.values()), owner_index)
 
     def _vote_table(
         self,
