@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import PROJECT_ROOT
+from tests.cli_support import run_cli
 
 
 def run(
     args: list[str], stdin: str, tmp_path: Path, database_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'q.db'}"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    env = {"DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'q.db'}"}
+    return run_cli(args, env, stdin, timeout=60)
 
 
 def test_ask_json_gives_exactly_one_object_per_line(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.control import start_watching
 from bot.reload import Reloader, ReloadReport
 from bot.service import Service, build_engine
+from tests.cli_support import run_cli
 
 QUESTION = "小区里说的“登高计划”怎么报名"  # declined until it is added as an example
 WAIT = 60.0  # seconds; only a safety net so a broken build fails instead of hanging
@@ -33,15 +34,7 @@ def _env(knowledge_copy: Path, tmp_path: Path) -> dict[str, str]:
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=WAIT * 2,
-        check=False,
-    )
+    return run_cli(args, env, timeout=WAIT * 2)
 
 
 class Chat:

@@ -7,16 +7,14 @@ import csv
 import datetime as dt
 import difflib
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.answers import Answer
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import Settings
 from bot.engine import Engine
 from bot.reload import Reloader
 from bot.review import actions
@@ -24,6 +22,7 @@ from bot.service import Service, build_engine
 from bot.store.base import QueryRecord
 from bot.store.sqlite import SqliteQueryLog
 from bot.understanding.decide import Decision
+from tests.cli_support import run_cli
 
 DENGGAO = (  # one question in three near-identical wordings; declined by the shipped knowledge
     "小区里说的“登高计划”怎么报名",
@@ -33,16 +32,8 @@ DENGGAO = (  # one question in three near-identical wordings; declined by the sh
 
 
 def review(args: list[str], knowledge: Path, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KNOWLEDGE_DIR": str(knowledge), "DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "review", *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    env = {"KNOWLEDGE_DIR": str(knowledge), "DATABASE_URL": f"sqlite:///{db}"}
+    return run_cli(["review", *args], env)
 
 
 def queue(knowledge: Path, db: Path) -> list[dict[str, object]]:
