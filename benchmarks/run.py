@@ -1,4 +1,4 @@
-"""Speed and memory benchmarks with the targets from the product brief.
+"""Speed and memory benchmarks against the product's targets.
 
     python benchmarks/run.py          # prints a table; exit 1 if a target is missed
 

@@ -154,7 +154,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         except (ValueError, KeyError, TypeError) as exc:
             self._reply(400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"})
-        except OSError as exc:  # the emulator is gone (the session is ending)
+        except OSError as exc:  # the emulator is gone (the test run is ending)
             self._reply(502, {"ok": False, "error_code": 502, "description": f"Bad Gateway: {exc}"})
 
     def _client(self, path: str, body: bytes) -> None:
