@@ -107,6 +107,16 @@ async def test_answer_has_facet_citations_date_buttons_and_is_logged(
     assert row["user"] and str(RESIDENT) not in row["user"]
 
 
+async def test_a_second_named_topic_is_pointed_to_with_a_button(bot: Bot, engine: Engine) -> None:
+    question = "吃低保的人家还能领高龄津贴不"
+    expected = engine.ask(question)
+    [other] = expected.related
+    reply = only(await bot.say(question))
+    assert f"“{other.title}”" in shown(reply)
+    answer = only(await bot.press(reply, dict(buttons(reply))[other.title]))
+    assert shown(answer).startswith(f"【{other.title} · ")
+
+
 async def test_facet_button_answers_that_facet_once(bot: Bot) -> None:
     reply = only(await bot.say("低保怎么申请"))
     where = dict(buttons(reply))["去哪里办"]
@@ -134,9 +144,7 @@ async def test_feedback_is_stored_and_the_buttons_go(bot: Bot) -> None:
     assert query_row(bot, query_id)["feedback"] == -1
 
 
-async def test_clarify_offers_candidates_and_a_press_answers_once(
-    bot: Bot, engine: Engine
-) -> None:
+async def test_clarify_offers_candidates_and_a_press_answers_once(bot: Bot, engine: Engine) -> None:
     question = "补贴怎么申请"
     expected = engine.ask(question)
     assert expected.decision is Decision.CLARIFY
@@ -196,8 +204,17 @@ async def test_personal_numbers_get_a_reminder_and_are_stored_masked(bot: Bot) -
     "content",
     [
         {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
-        {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
-                     "is_animated": False, "is_video": False, "type": "regular"}},
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
         {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
         {"location": {"latitude": 37.7, "longitude": 112.7}},
         {"document": {"file_id": "d", "file_unique_id": "d"}},
@@ -252,8 +269,13 @@ async def test_groups_are_answered_only_when_addressed(bot: Bot) -> None:
     mention = [{"type": "mention", "offset": 0, "length": len(BOT["username"]) + 1}]
     reply = only(await bot.say(text, chat=GROUP, entities=mention))
     assert shown(reply).startswith("【低保 · 怎么申请】")
-    replied = {"message_id": reply["message_id"], "date": 1, "from": BOT,
-               "chat": {"id": GROUP, "type": "supergroup"}, "text": "…"}
+    replied = {
+        "message_id": reply["message_id"],
+        "date": 1,
+        "from": BOT,
+        "chat": {"id": GROUP, "type": "supergroup"},
+        "text": "…",
+    }
     follow = only(await bot.say("那去哪里办？", chat=GROUP, reply_to_message=replied))
     assert shown(follow).startswith("【低保 · 去哪里办】")
     assert "晋中民生问答" in shown(only(await bot.say("/start", chat=GROUP)))

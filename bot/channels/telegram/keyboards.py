@@ -116,6 +116,10 @@ def for_answer(answer: Answer, query_id: int | None) -> InlineKeyboardMarkup | N
         for o in answer.follow_ups
     ]
     rows = _rows(facets, 3)
+    related = [
+        InlineKeyboardButton(o.title, callback_data=_data("t", o.id)) for o in answer.related
+    ]
+    rows += _rows(related, 2)  # the other topics the message named, one tap away
     if query_id is not None:
         rows.append(feedback_row(query_id))
     return InlineKeyboardMarkup(rows) if rows else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from bot.answers import PRIVACY, Answer
+from bot.answers import PRIVACY, Answer, related_text
 from bot.channels.telegram import texts
 from bot.understanding.decide import Decision
 
@@ -42,6 +42,8 @@ def html_lines(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
             lines += _styled(citation.render(), None, limit)
     if answer.as_of:
         lines += _styled(texts.as_of(answer.as_of), "i", limit)
+    if answer.related:
+        lines += _styled(related_text([o.title for o in answer.related]), None, limit)
     if "privacy" in answer.flags:
         lines += _styled(PRIVACY, None, limit)
     return lines
