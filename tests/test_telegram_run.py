@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.config import ConfigError, Settings
+from bot.config import PROJECT_ROOT, ConfigError, Settings
 from bot.engine import Engine
 from tests.telegram_support import started
 
@@ -32,6 +32,29 @@ def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+def test_make_run_starts_the_telegram_bot_when_a_token_is_set(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:test-token",
+        "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",  # nothing listens: it must try and say so
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}",
+        "PID_FILE": str(tmp_path / "bot.pid"),
+    }
+    result = subprocess.run(
+        ["make", "-s", "run"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Cannot reach the Bot API" in result.stderr
+    assert "晋中民生问答（输入问题" not in result.stdout  # not the terminal chat
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
