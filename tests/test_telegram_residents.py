@@ -144,6 +144,16 @@ async def test_feedback_is_stored_and_the_buttons_go(bot: Bot) -> None:
     assert query_row(bot, query_id)["feedback"] == -1
 
 
+async def test_only_the_asker_rates_the_answer(bot: Bot) -> None:
+    reply = only(await bot.say("老人补贴"))
+    thumbs_down = dict(buttons(reply))["👎 没用"]
+    bot.request.clear()
+    await bot.press(reply, thumbs_down, user=RESIDENT + 1)
+    assert query_row(bot, int(thumbs_down.split(":")[1]))["feedback"] is None
+    assert bot.request.of("answerCallbackQuery")[0]["text"] == texts.FEEDBACK_NOT_YOURS
+    assert not bot.request.of("editMessageReplyMarkup")
+
+
 async def test_clarify_offers_candidates_and_a_press_answers_once(bot: Bot, engine: Engine) -> None:
     question = "补贴怎么申请"
     expected = engine.ask(question)

@@ -101,8 +101,9 @@ class QueryLog(Protocol):
     async def stats(self, since: dt.datetime, top: int = 10) -> QueryStats:
         """Questions per day, decision and topic since a moment, and the most declined texts."""
 
-    async def set_feedback(self, query_id: int, value: int) -> bool:
-        """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""
+    async def set_feedback(self, query_id: int, value: int, user: str | None = None) -> bool:
+        """Store 👍 (1) or 👎 (-1) on a logged question (asked by `user`, when given); False if
+        there is no such row."""
 
     async def purge(self, older_than: dt.timedelta) -> int:
         """Delete records older than the span; returns how many."""

@@ -121,11 +121,14 @@ class SqliteQueryLog:
             since, sum(n for _, n in per_decision), per_day, per_decision, per_intent, top_declined
         )
 
-    async def set_feedback(self, query_id: int, value: int) -> bool:
-        """Store 👍 (1) or 👎 (-1) on a logged question; False if there is no such row."""
-        cursor = await self.db.execute(
-            "UPDATE queries SET feedback = ? WHERE id = ?", (1 if value > 0 else -1, query_id)
-        )
+    async def set_feedback(self, query_id: int, value: int, user: str | None = None) -> bool:
+        """Store 👍 (1) or 👎 (-1) on a logged question (asked by `user`, when given); False if
+        there is no such row."""
+        sql = "UPDATE queries SET feedback = ? WHERE id = ?"
+        args: tuple[object, ...] = (1 if value > 0 else -1, query_id)
+        if user is not None:  # only the person who asked rates the answer
+            sql, args = sql + " AND user = ?", (*args, user)
+        cursor = await self.db.execute(sql, args)
         await self.db.commit()
         return cursor.rowcount > 0
 

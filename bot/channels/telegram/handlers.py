@@ -194,10 +194,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _feedback(
     context: ContextTypes.DEFAULT_TYPE, pressed: Feedback, query: CallbackQuery
 ) -> None:
-    query_log = services(context).service.query_log
-    stored = query_log is not None and await query_log.set_feedback(pressed.query_id, pressed.value)
+    wired = services(context)
+    query_log = wired.service.query_log
+    asker = wired.user(query.from_user.id)  # someone else in a group cannot rate the answer
+    stored = query_log is not None and await query_log.set_feedback(
+        pressed.query_id, pressed.value, asker
+    )
     if not stored:
-        log.warning("feedback for an unknown question %s", pressed.query_id)
+        log.info("feedback refused: question %s not asked by user %s", pressed.query_id, asker)
+        await query.answer(texts.FEEDBACK_NOT_YOURS)
+        return
     await query.answer(texts.FEEDBACK_THANKS[pressed.value])
     message = query.message if isinstance(query.message, Message) else None
     if message is not None and message.reply_markup is not None:

@@ -21,6 +21,7 @@ ALREADY_ANSWERED = "已经回答过了，请看上面的消息。"
 EXPIRED = "这个按钮已经过期了，请重新打字提问。"
 FEEDBACK_THANKS = {1: "谢谢您的肯定！", -1: "谢谢反馈，我们会改进回答。"}
 FEEDBACK_BUTTONS = {1: "👍 有用", -1: "👎 没用"}
+FEEDBACK_NOT_YOURS = "只有提问的人可以评价这条回答。"
 SOURCES = "来源："
 
 COMMANDS = {
