@@ -198,6 +198,9 @@ def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> N
         ("商业养老保险到底值不值得买", "pension_insurance"),
         ("请的月嫂多少钱一个月", "childcare_subsidy"),
         ("家政公司的人偷东西了咋整", "home_services"),
+        ("俺们单元的电梯坏了三天没人修", "elevator_retrofit"),
+        ("娃上二年级，课后托管一个月多少钱", "childcare_subsidy"),
+        ("老板拖欠工资三个月了咋办", "employment_support"),
     ],
 )
 def test_words_meaning_another_matter_keep_a_question_off_the_topic(
