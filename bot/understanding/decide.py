@@ -78,11 +78,11 @@ def decide(
     specific = specific or top.example >= SAME_WORDING  # a clerk's example, asked as written
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
-    # a rival only one stray example points to (想上班 beside 俩孩子想上一个幼儿园), while the
-    # wording as a whole does not, is a weak rival
     rival = max(runner_up, match.out_of_scope)
     if specific and top.score >= limits.lead_floor and top.score - rival >= limits.lead_gap:
         return Verdict(Decision.ANSWER, top.intent_id, reason="clear lead")
+    # a rival only one stray example points to (想上班 beside 俩孩子想上一个幼儿园), while the
+    # wording as a whole does not, is a weak rival
     others = (
         c.score if named(c) else min(c.score, limits.rival_support * c.vote)
         for c in match.candidates[1:]
