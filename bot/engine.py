@@ -122,8 +122,11 @@ class Engine:
             named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
             first = self._first_clear_question(text, known_context, memo, named_only)
             if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
-                chosen = first[1].intent_id if first else verdict.options[0]
-                related = tuple(i for i in verdict.options if i != chosen)
+                topics = verdict.options
+                if first:
+                    result, verdict, facet = first
+                chosen = verdict.intent_id if first else topics[0]
+                related = tuple(i for i in topics if i != chosen)
                 verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
             elif first:
                 result, verdict, facet = first
