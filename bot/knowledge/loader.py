@@ -75,13 +75,21 @@ def _line_map(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
             _line_map(item, (*loc, index), lines)
 
 
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data built from it, in one parse."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def read_document(path: Path, root: Path) -> Document | Problem:
     """Parse one YAML file; a syntax error becomes a located problem."""
     label = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _parse(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         return Problem(label, (mark.line + 1) if mark else 1, f"YAML syntax: {exc.problem}")

@@ -106,7 +106,8 @@ class Matcher:
         self._keywords: list[tuple[str, str, str | None]] = []  # owner, text, spoken (≥2 sylls)
         self._excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         for intent in intents:
-            self._excludes += [(intent.id, w) for w in map(norm, intent.excludes) if w]
+            words = (norm(w).replace(" ", "") for w in intent.excludes)
+            self._excludes += [(intent.id, w) for w in words if w]
             raw += [(intent.id, norm(e), False) for e in (*intent.examples, intent.title)]
             raw += [(intent.id, norm(n), True) for n in intent.negatives]
             for keyword in (*intent.keywords, intent.title):
@@ -248,7 +249,7 @@ class Matcher:
         vote = self.w.vote * self._vote(queries)
         hits = self._keyword_hits(text, sylls)
         compact = text.replace(" ", "")
-        excluded = {owner for owner, word in self._excludes if word.replace(" ", "") in compact}
+        excluded = {owner for owner, word in self._excludes if word in compact}
 
         candidates = []
         out_of_scope, oos_text = 0.0, ""

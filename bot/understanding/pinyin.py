@@ -12,6 +12,7 @@ from pathlib import Path
 _RUNS = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+")
 
 
+@lru_cache(maxsize=4096)  # some 1,500 distinct toned syllables cover every character
 def _toneless(reading: str) -> str:
     reading = reading.replace("ü", "v")
     return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
