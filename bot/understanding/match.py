@@ -17,7 +17,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,27 @@ class Weights:
 
 
 Grams = dict[str, float]
+Posting = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]
+
+
+@dataclass(frozen=True, slots=True)
+class GramInfo:
+    """What one n-gram of a question adds: to the closest-example sums and to the owners' votes."""
+
+    channel: int  # 0 characters, 1 pinyin
+    weight: float
+    texts: npt.NDArray[np.int32]
+    text_weights: npt.NDArray[np.float64]
+    row: int  # its row of weighted votes per owner, in Matcher._vote_rows
+
+
+@dataclass(slots=True)
+class Query:
+    """A question's known n-grams per channel, with its total and squared weight per channel."""
+
+    infos: tuple[list[GramInfo], list[GramInfo]] = field(default_factory=lambda: ([], []))
+    norm2: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    total: list[float] = field(default_factory=lambda: [0.0, 0.0])
 
 
 def _grams(chars: str, sylls: Sequence[str]) -> list[str]:
@@ -142,7 +163,7 @@ class Matcher:
                     postings[gram][0].append(index)
                     postings[gram][1].append(weight)
         self._norm2 = np.where(norms > 0, norms, np.inf)
-        self._postings = {
+        indexed = {
             g: (np.array(i, dtype=np.int32), np.array(w)) for g, (i, w) in postings.items()
         }
         # a topic's keywords also count as its wording when the question's words vote, all of
@@ -151,14 +172,33 @@ class Matcher:
         for owner, key, _ in self._keywords:
             key_grams[owner].update(_grams(key, syllables(key)))
         keys = [(owner, "", False) for owner in key_grams]
-        self._votes = self._vote_table(raw + keys, grams_of + list(key_grams.values()), owner_index)
+        votes = self._vote_table(raw + keys, grams_of + list(key_grams.values()), owner_index)
+        # everything a question's n-gram contributes, looked up once per n-gram: its channel,
+        # its own weight, and its postings and votes already multiplied by that weight
+        none: Posting = (np.zeros(0, dtype=np.int32), np.zeros(0))
+        self._known: dict[str, GramInfo] = {}
+        known = sorted(indexed.keys() | votes.keys())
+        self._vote_rows = np.zeros((len(known) + 1, len(self._owners)))  # last row: no vote
+        for row, gram in enumerate(known):
+            weight = self._weight(gram)
+            texts, text_w = indexed.get(gram, none)
+            owners, owner_w = votes.get(gram, none)
+            self._vote_rows[row, owners] = weight * owner_w
+            self._known[gram] = GramInfo(int(gram[0] != "c"), weight, texts, weight * text_w, row)
+        # keywords by their first character and first syllable: only those can occur in a text
+        self._keys_by_char: dict[str, list[int]] = defaultdict(list)
+        self._keys_by_sound: dict[str, list[int]] = defaultdict(list)
+        for number, (_, key, key_spoken) in enumerate(self._keywords):
+            self._keys_by_char[key[0]].append(number)
+            if key_spoken is not None:
+                self._keys_by_sound[key_spoken.split()[0]].append(number)
 
     def _vote_table(
         self,
         raw: list[tuple[str, str, bool]],
         grams_of: list[set[str]],
         owner_index: dict[str, int],
-    ) -> dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
+    ) -> dict[str, Posting]:
         """For each n-gram, how its occurrences split over owners (sizes evened out)."""
         size: dict[str, int] = defaultdict(int)
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -178,23 +218,46 @@ class Matcher:
             )
         return table
 
+    def _weight(self, gram: str) -> float:
+        weight = self._idf.get(gram, self._idf_default)
+        single = len(gram) == 2 or (gram[0] == "p" and "_" not in gram)
+        weight *= self.w.unigram if single else 1.0
+        return weight * (self.w.generic if gram in self._generic else 1.0)
+
     def _weights(self, grams: Iterable[str]) -> tuple[Grams, Grams]:
         chars: Grams = {}
         pinyin: Grams = {}
         for gram in grams:
-            weight = self._idf.get(gram, self._idf_default)
-            single = len(gram) == 2 or (gram[0] == "p" and "_" not in gram)
-            weight *= self.w.unigram if single else 1.0
-            weight *= self.w.generic if gram in self._generic else 1.0
-            (chars if gram[0] == "c" else pinyin)[gram] = weight
+            (chars if gram[0] == "c" else pinyin)[gram] = self._weight(gram)
         return chars, pinyin
+
+    def _query(self, grams: Iterable[str]) -> Query:
+        """The question's n-grams, gathered per channel (characters, pinyin)."""
+        query = Query()
+        known, infos, norm2, total = self._known, query.infos, query.norm2, query.total
+        for gram in grams:
+            info = known.get(gram)
+            if info is None:  # unseen: it only makes the question longer
+                channel, weight = int(gram[0] != "c"), self._weight(gram)
+            else:
+                channel, weight = info.channel, info.weight
+                infos[channel].append(info)
+            norm2[channel] += weight * weight
+            total[channel] += weight
+        return query
 
     def _keyword_hits(self, text: str, sylls: list[str]) -> dict[str, tuple[float, str]]:
         """Keywords found written out, or (marked with ~) by their sound."""
         hits: dict[str, tuple[float, str]] = {}
         spoken = " " + " ".join(sylls) + " "
         compact = text.replace(" ", "")
-        for owner, key, key_spoken in self._keywords:
+        possible: set[int] = set()
+        for char in set(compact):
+            possible.update(self._keys_by_char.get(char, ()))
+        for syllable in set(sylls):
+            possible.update(self._keys_by_sound.get(syllable, ()))
+        for number in sorted(possible):
+            owner, key, key_spoken = self._keywords[number]
             if key in compact:
                 score = self.w.keyword + 0.02 * min(len(key) - 2, 3)
             elif key_spoken is not None and key_spoken in spoken:
@@ -207,14 +270,14 @@ class Matcher:
                 hits[owner] = (score, key)
         return hits
 
-    def _closest(self, text: str, queries: tuple[Grams, Grams]) -> npt.NDArray[np.float64]:
+    def _closest(self, text: str, query: Query) -> npt.NDArray[np.float64]:
         """Similarity of the question to every entry (0 where nothing is shared)."""
         sims = np.zeros(len(self._texts))
         side = self.w.example_side
-        for channel, query in enumerate(queries):
-            dots = _accumulate(self._postings, query, len(self._texts))
+        for channel, infos in enumerate(query.infos):
+            dots = _accumulate([(i.texts, i.text_weights) for i in infos], len(self._texts))
             covers_example = np.minimum(dots / self._norm2[channel], 1.0)
-            explains_query = np.minimum(dots / (_norm2(query) or 1.0), 1.0)
+            explains_query = np.minimum(dots / (query.norm2[channel] or 1.0), 1.0)
             factor = 1.0 if channel == 0 else self.w.pinyin
             np.maximum(sims, factor * covers_example**side * explains_query ** (1 - side), out=sims)
         # near-identical wording shares most n-grams, so only the closest few are worth an
@@ -227,34 +290,36 @@ class Matcher:
                 sims[index] = max(sims[index], ratio / 100.0)
         return sims
 
-    def _vote(self, queries: tuple[Grams, Grams]) -> npt.NDArray[np.float64]:
+    def _vote(self, query: Query) -> npt.NDArray[np.float64]:
         """Share of the question's weight that points to each owner."""
         best = np.zeros(len(self._owners))
-        for channel, query in enumerate(queries):
-            votes = _accumulate(self._votes, query, len(self._owners))
+        for channel, infos in enumerate(query.infos):
+            votes = self._vote_rows[[i.row for i in infos] or [-1]].sum(axis=0)
             factor = 1.0 if channel == 0 else self.w.pinyin
             # short questions carry little evidence: a prior weight keeps "谢" from voting 100%
-            np.maximum(best, factor * votes / (sum(query.values()) + self.w.vote_prior), out=best)
+            np.maximum(best, factor * votes / (query.total[channel] + self.w.vote_prior), out=best)
         return best
 
     def match(self, text: str) -> MatchResult:
         """Score every intent for normalised `text`; best first."""
         sylls = syllables(text)
-        queries = self._weights(set(_grams(text.replace(" ", ""), sylls)))
-        sims = self._closest(text, queries)
+        query = self._query(set(_grams(text.replace(" ", ""), sylls)))
+        sims = self._closest(text, query)
         positive = np.where(self._negative, 0.0, sims)
         negative = np.where(self._negative, sims, 0.0)
         best = np.maximum.reduceat(positive, self._starts)
         worst = np.maximum.reduceat(negative, self._starts)
-        vote = self.w.vote * self._vote(queries)
+        vote = self.w.vote * self._vote(query)
         hits = self._keyword_hits(text, sylls)
         compact = text.replace(" ", "")
         excluded = {owner for owner, word in self._excludes if word in compact}
 
         candidates = []
         out_of_scope, oos_text = 0.0, ""
+        examples = np.maximum(best, vote).tolist()  # plain floats: cheaper one by one
+        worst_negative = worst.tolist()
         for index, owner in enumerate(self._owners):
-            example_score = float(max(best[index], vote[index]))
+            example_score = examples[index]
             keyword_score, keyword = hits.get(owner, (0.0, ""))
             if example_score < 0.05 and not keyword_score:
                 continue
@@ -273,7 +338,7 @@ class Matcher:
                 score, evidence = keyword_score, kind
             else:
                 score, evidence = example_score, "example"
-            pull = float(worst[index]) - (example_score - self.w.negative_slack)
+            pull = worst_negative[index] - (example_score - self.w.negative_slack)
             if pull > 0:
                 score -= 1.5 * pull
                 evidence += "-negative"
@@ -300,20 +365,11 @@ class Matcher:
         return self._texts[start + int(np.argmax(sims[start:end]))]
 
 
-def _accumulate(
-    table: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]],
-    query: Grams,
-    size: int,
-) -> npt.NDArray[np.float64]:
-    """Sum of query weight × table weight per index, over the query's n-grams (one bincount)."""
-    indices, weights = [], []
-    for gram, weight in query.items():
-        found = table.get(gram)
-        if found is not None:
-            indices.append(found[0])
-            weights.append(weight * found[1])
-    if not indices:
+def _accumulate(postings: list[Posting], size: int) -> npt.NDArray[np.float64]:
+    """Sum the weighted postings per index (one bincount)."""
+    if not postings:
         return np.zeros(size)
+    indices, weights = zip(*postings, strict=True)
     summed = np.bincount(np.concatenate(indices), np.concatenate(weights), minlength=size)
     return summed.astype(np.float64)
 
