@@ -6,6 +6,7 @@ import itertools
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from bot import answers
@@ -89,7 +90,11 @@ class Engine:
             clauses = clauses[:3] + clauses[3 - MAX_CLAUSES :]
         pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
         windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
-        return merge([match_once(w) for w in dict.fromkeys(windows)])
+        merged = merge([match_once(w) for w in dict.fromkeys(windows)])
+        # 课后托管班 anywhere in the message rules 托育 out, also in the clauses without it
+        ruled_out = self.matcher.excluded(whole)
+        kept = tuple(c for c in merged.candidates if c.intent_id not in ruled_out)
+        return replace(merged, candidates=kept)
 
     def _says(self, normalised: str, result: MatchResult) -> bool:
         """Whether text names a topic or says more than question words (not just 具体怎么申请)."""

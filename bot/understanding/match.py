@@ -311,8 +311,7 @@ class Matcher:
         worst = np.maximum.reduceat(negative, self._starts)
         vote = self.w.vote * self._vote(query)
         hits = self._keyword_hits(text, sylls)
-        compact = text.replace(" ", "")
-        excluded = {owner for owner, word in self._excludes if word in compact}
+        excluded = self.excluded(text)
 
         candidates = []
         out_of_scope, oos_text = 0.0, ""
@@ -358,6 +357,11 @@ class Matcher:
             if c.evidence.startswith(("example", "both")):
                 candidates[rank] = replace(c, matched=self._best_text(int(c.matched), positive))
         return MatchResult(tuple(candidates[:MAX_CANDIDATES]), round(out_of_scope, 4), oos_text)
+
+    def excluded(self, text: str) -> set[str]:
+        """Intents ruled out by a word in normalised text that means another matter."""
+        compact = text.replace(" ", "")
+        return {owner for owner, word in self._excludes if word in compact}
 
     def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
         start = int(self._starts[owner])
