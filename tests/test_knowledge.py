@@ -86,6 +86,24 @@ def test_an_excluded_word_in_the_topics_own_examples_is_reported(knowledge_copy:
     )
 
 
+def test_a_concept_that_catches_its_own_near_miss_is_reported(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "intents" / "elevator_retrofit.yaml"
+    edit(path, "concepts:\n", "concepts:\n  - 电梯 + 坏了/修\n")
+    assert any(
+        "elevator_retrofit.yaml:" in p and "holds for the negative" in p
+        for p in problems_in(knowledge_copy)
+    )
+
+
+def test_a_concept_needs_two_groups(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "intents" / "elevator_retrofit.yaml"
+    edit(path, "concepts:\n", "concepts:\n  - 爬楼/上下楼\n")
+    assert any(
+        "elevator_retrofit.yaml:" in p and "two or more `+` groups" in p
+        for p in problems_in(knowledge_copy)
+    )
+
+
 def test_expired_review_date(knowledge_copy: Path) -> None:
     path = knowledge_copy / "intents" / "dibao.yaml"
     edit(path, "as_of:", "review_by: 2020-01-01\n    as_of:")

@@ -122,6 +122,11 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "他喝多了又打俺",
         "我爸突然晕过去了叫不醒",
         "厨房里闻到煤气味儿",
+        "我爷爷倒在院子里，喊他也没反应",
+        "对门那人拎着菜刀在楼道里转",
+        "孙子出去玩到天黑了还没回来，到处找不到",
+        "插座冒火星了",
+        "这日子没盼头，药都准备好了",
     ],
 )
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
@@ -134,7 +139,16 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
     assert engine.ask("低保申请不下来我真的想死").decision is Decision.URGENT
 
 
-@pytest.mark.parametrize("question", ["燃气表没气了咋充值", "出车祸了对方全责误工费咋算"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "燃气表没气了咋充值",
+        "出车祸了对方全责误工费咋算",
+        "钥匙锁在屋里了找谁开锁",
+        "物业电话老是找不到人",
+        "中风以后半边身子不灵活，能申请康复吗",
+    ],
+)
 def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question: str) -> None:
     assert engine.ask(question).decision is not Decision.URGENT
 
@@ -207,6 +221,28 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
     engine: Engine, question: str, not_topic: str
 ) -> None:
     assert engine.ask(question).intent != not_topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("我妈八十多了腿脚不好，住老小区五楼，天天爬楼太难了", "elevator_retrofit"),
+        ("家里没收入，每个月能领点生活费不", "dibao"),
+        ("环卫工冬天有没有能取暖歇歇的地方", "warm_station"),
+        ("姐姐在县幼儿园上中班，弟弟明年能跟着进一个园不", "sibling_kindergarten"),
+    ],
+)
+def test_a_topic_described_without_its_name_is_recognised(
+    engine: Engine, question: str, topic: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, topic)
+
+
+def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(
+    engine: Engine,
+) -> None:
+    assert engine.ask("老楼电梯坏了，爬楼太累，找谁修").intent != "elevator_retrofit"
 
 
 def test_the_topic_itself_is_still_answered_beside_its_excluded_words(engine: Engine) -> None:

@@ -112,6 +112,13 @@ class Facet(_Frozen):
         return self
 
 
+def concept_groups(concept: str) -> tuple[tuple[str, ...], ...]:
+    """"老楼/旧楼 + 爬楼" → (("老楼", "旧楼"), ("爬楼",))."""
+    return tuple(
+        tuple(w.strip() for w in group.split("/") if w.strip()) for group in concept.split("+")
+    )
+
+
 class Intent(_Frozen):
     """One topic residents ask about."""
 
@@ -124,7 +131,21 @@ class Intent(_Frozen):
     # words that mean the question is about something else (商业养老保险 is not 养老保险):
     # a question containing one is never routed to this topic
     excludes: tuple[str, ...] = ()
+    # how residents describe the topic without naming it: "老楼/旧楼 + 爬楼/上下楼" holds when a
+    # word of every `+` group occurs (the words of a group are separated by `/`)
+    concepts: tuple[str, ...] = ()
     facets: dict[FacetId, Facet]
+
+    @field_validator("concepts")
+    @classmethod
+    def _concepts_have_groups(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for concept in value:
+            groups = concept_groups(concept)
+            if len(groups) < 2 or any(not g for g in groups):
+                raise ValueError(
+                    f"a concept needs two or more `+` groups of `/`-separated words: {concept!r}"
+                )
+        return value
 
     @field_validator("keywords")
     @classmethod

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import Loaded, Problem
-from bot.knowledge.models import Intent, Point
+from bot.knowledge.models import Intent, Point, concept_groups
 from bot.understanding.normalise import Normaliser
 
 COPY_RUN = 15  # this many characters in a row shared with an article counts as copying
@@ -117,6 +117,27 @@ def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[P
                 )
 
 
+def verify_concepts_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
+    """A concept never holds for one of its own topic's negatives (the near-misses it must not
+    catch), and every word of it is still a word after normalising."""
+    norm = Normaliser(loaded.lexicon)
+    for intent_id, intent in loaded.intents.items():
+        doc = loaded.documents[f"intent:{intent_id}"]
+        negatives = [(text, norm(text).replace(" ", "")) for text in intent.negatives]
+        for index, concept in enumerate(intent.concepts):
+            groups = [{norm(w).replace(" ", "") for w in g} for g in concept_groups(concept)]
+            if any("" in group for group in groups):
+                yield doc.problem(("concepts", index), f"a word of {concept!r} normalises away")
+                continue
+            caught = next(
+                (t for t, n in negatives if all(any(w in n for w in g) for g in groups)), None
+            )
+            if caught is not None:
+                yield doc.problem(
+                    ("concepts", index), f"concept {concept!r} holds for the negative {caught!r}"
+                )
+
+
 def verify_review_dates(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
     """No facet is past its `review_by` date."""
     today = dt.date.today()
@@ -171,6 +192,7 @@ RULES: tuple[Callable[[Loaded, SourceTexts | None], Iterator[Problem]], ...] = (
     verify_source_files_exist,
     verify_examples_unique,
     verify_excludes_fit,
+    verify_concepts_fit,
     verify_review_dates,
     verify_numbers_in_sources,
     verify_not_copied,

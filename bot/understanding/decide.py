@@ -33,8 +33,8 @@ class Verdict:
 
 
 def named(candidate: Candidate) -> bool:
-    """Whether the question names the topic by one of its keywords (written out or by sound)."""
-    return candidate.evidence.startswith(("keyword", "both"))
+    """Whether the question names the topic: a keyword (written out or by sound) or a concept."""
+    return candidate.evidence.startswith(("keyword", "both", "concept"))
 
 
 SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word

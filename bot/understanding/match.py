@@ -23,13 +23,14 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from bot.knowledge.models import Intent
+from bot.knowledge.models import Intent, concept_groups
 from bot.understanding.pinyin import syllables
 
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
 SHOWN = 3  # candidates whose closest example is looked up (for logs and review)
 MAX_CANDIDATES = 8
 RATIO_CHECKED = 20  # entries given the edit-distance check
+NAMED_BY = ("keyword", "sound", "concept")  # evidence where the match is a word, not an example
 NEAR_IDENTICAL = 88  # rapidfuzz ratio (0–100) from which wording counts as the same with slips
 
 
@@ -44,6 +45,7 @@ class Weights:
     keyword: float = 0.80  # a topic keyword written out
     pinyin_keyword: float = 0.74  # a keyword of three or more syllables matched by its sound
     pinyin_keyword_short: float = 0.55  # a two-syllable one (招工 ~ 找工) says much less
+    concept: float = 0.65  # the topic described without its name (老楼 + 爬楼)
     vote_prior: float = 3.0  # weight a question needs before its vote counts fully
     vote_smoothing: float = 0.02  # a word must recur in an intent's examples before it votes firmly
     generic: float = 0.3  # question words (怎么, 申请, 多少) say little about the topic
@@ -126,6 +128,8 @@ class Matcher:
         raw: list[tuple[str, str, bool]] = []
         self._keywords: list[tuple[str, str, str | None]] = []  # owner, text, spoken (≥2 sylls)
         self._excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
+        # owner, the concept as written, its groups of normalised words
+        self._concepts: list[tuple[str, str, tuple[frozenset[str], ...]]] = []
         for intent in intents:
             words = (norm(w).replace(" ", "") for w in intent.excludes)
             self._excludes += [(intent.id, w) for w in words if w]
@@ -137,6 +141,12 @@ class Matcher:
                     sylls = syllables(key)
                     spoken = f" {' '.join(sylls)} " if len(sylls) >= 2 else None
                     self._keywords.append((intent.id, key, spoken))
+            for concept in intent.concepts:
+                groups = tuple(
+                    frozenset(w for w in (norm(a).replace(" ", "") for a in group) if w)
+                    for group in concept_groups(concept)
+                )
+                self._concepts.append((intent.id, concept, groups))
         raw += [(OUT_OF_SCOPE, norm(a), False) for a in out_of_scope]
         raw = [r for r in dict.fromkeys(raw) if r[1]]  # grouped by owner, in order
 
@@ -192,6 +202,10 @@ class Matcher:
             self._keys_by_char[key[0]].append(number)
             if key_spoken is not None:
                 self._keys_by_sound[key_spoken.split()[0]].append(number)
+        self._concept_words: dict[str, set[str]] = defaultdict(set)  # by first character
+        for _, _, groups in self._concepts:
+            for word in itertools.chain(*groups):
+                self._concept_words[word[0]].add(word)
 
     def _vote_table(
         self,
@@ -268,6 +282,18 @@ class Matcher:
                 continue
             if score > hits.get(owner, (0.0, ""))[0]:
                 hits[owner] = (score, key)
+        if self._concepts:
+            present = {
+                word
+                for char in set(compact)
+                for word in self._concept_words.get(char, ())
+                if word in compact
+            }
+            for owner, concept, groups in self._concepts:
+                if self.w.concept > hits.get(owner, (0.0, ""))[0] and all(
+                    group & present for group in groups
+                ):
+                    hits[owner] = (self.w.concept, "+" + concept)
         return hits
 
     def _closest(self, text: str, query: Query) -> npt.NDArray[np.float64]:
@@ -327,7 +353,7 @@ class Matcher:
                 continue
             if owner in excluded:
                 continue
-            kind = "sound" if keyword.startswith("~") else "keyword"
+            kind = {"~": "sound", "+": "concept"}.get(keyword[:1], "keyword")
             if keyword_score and example_score >= 0.5:
                 score, evidence = (
                     max(keyword_score, example_score) + self.w.both_bonus,
@@ -341,7 +367,7 @@ class Matcher:
             if pull > 0:
                 score -= 1.5 * pull
                 evidence += "-negative"
-            matched = keyword if evidence.startswith(("keyword", "sound")) else str(index)
+            matched = keyword if evidence.startswith(NAMED_BY) else str(index)
             candidates.append(
                 Candidate(
                     owner,
