@@ -100,6 +100,8 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "materials")
     elevator = engine.ask("那去哪里办？", context="elevator_retrofit")
     assert (elevator.intent, elevator.facet) == ("elevator_retrofit", "where")
+    hours = engine.ask("周末开门不", context="employment_social_security_points")
+    assert (hours.decision, hours.intent) == (Decision.ANSWER, "employment_social_security_points")
 
 
 def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:
@@ -164,6 +166,7 @@ def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question
         ("在么", "您好"),
         ("太感谢了", "不客气"),
         ("你是人工智能吗", "晋中民生问答"),
+        ("好的收到了，多谢多谢", "不客气"),
     ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:

@@ -80,8 +80,10 @@ class Cues:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
         compact = text.replace(" ", "")
         for kind, phrases in self._smalltalk:
+            rest = compact  # 好的明白了谢谢 is all thanks: take out every phrase of the kind
             for phrase in phrases:
-                bare = phrase.replace(" ", "")
-                if bare in compact and len(compact) - len(bare) <= SMALLTALK_SLACK + len(bare) // 2:
-                    return kind
+                rest = rest.replace(phrase.replace(" ", ""), "")
+            said = len(compact) - len(rest)
+            if said and len(rest) <= SMALLTALK_SLACK + said // 2:
+                return kind
         return None
