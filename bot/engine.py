@@ -42,7 +42,9 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in found) or "(?!)")
 
 
-_CLAUSE = re.compile(r"[。！？!?；;，,、\n～~…]+|\s{2,}")
+# residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的
+_SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+_CLAUSE = re.compile(rf"[。！？!?；;，,、\n～~…]+|\s{{2,}}|{_SPACE_AS_COMMA}")
 
 
 class Engine:
@@ -196,7 +198,8 @@ class Engine:
         before narrative (儿子在外地打零工), so the story does not pick the topic. After an
         out-of-scope decline only a part that names a topic counts (低保咋办？还有驾照咋换).
         """
-        parts = [p for p in _QUESTION_PARTS.findall(text[:MAX_CHARS]) if self.normalise(p)]
+        commas = re.sub(_SPACE_AS_COMMA, "，", text[:MAX_CHARS])
+        parts = [p for p in _QUESTION_PARTS.findall(commas) if self.normalise(p)]
         if len(parts) < 2:
             return None
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]

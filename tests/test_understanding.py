@@ -207,6 +207,8 @@ def test_a_bare_question_clause_does_not_pick_the_topic_of_a_long_message(engine
 def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> None:
     answer = engine.ask("低保咋申请？还有驾照到期了去哪换")
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
+    spaced = engine.ask("育儿补贴一年给多少 另外晋中有啥好吃的")  # a space for a comma
+    assert (spaced.decision, spaced.intent) == (Decision.ANSWER, "childcare_subsidy")
 
 
 @pytest.mark.parametrize(
@@ -218,6 +220,7 @@ def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> N
         ("俺们单元的电梯坏了三天没人修", "elevator_retrofit"),
         ("娃上二年级，课后托管一个月多少钱", "childcare_subsidy"),
         ("老板拖欠工资三个月了咋办", "employment_support"),
+        ("城管把俺的三轮车拉走了", "urban_management"),
     ],
 )
 def test_words_meaning_another_matter_keep_a_question_off_the_topic(
