@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.knowledge.models import FacetId, Lexicon
+from bot.knowledge.models import FacetId, Lexicon, concept_groups
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
 
@@ -27,15 +27,18 @@ class Cues:
             (kind, tuple(sorted({norm(p) for p in phrases if norm(p)}, key=len, reverse=True)))
             for kind, phrases in lexicon.smalltalk.items()
         ]
-        # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我
+        # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
+        # `+` joins groups that must all occur somewhere: 孩子/老人 + 还没回来/找不到了
+        phrases = [u.replace(" ", "") for u in lexicon.urgent if "+" not in u]
         self._urgent = re.compile(
-            "|".join(
-                re.escape(part).replace(r"\*", ".{0,4}")
-                for part in (u.replace(" ", "") for u in lexicon.urgent)
-                if part
-            )
+            "|".join(re.escape(part).replace(r"\*", ".{0,4}") for part in phrases if part)
             or "(?!)"
         )
+        self._urgent_together = [
+            [{w.replace(" ", "") for w in group} for group in concept_groups(u)]
+            for u in lexicon.urgent
+            if "+" in u
+        ]
         self._refuse = tuple(clean(w) for w in lexicon.refuse if clean(w))
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._counties = [
@@ -74,7 +77,13 @@ class Cues:
 
     def urgent(self, cleaned: str) -> bool:
         """Whether the message signals danger to life or violence."""
-        return self._urgent.search(cleaned.replace(" ", "")) is not None
+        compact = cleaned.replace(" ", "")
+        if self._urgent.search(compact) is not None:
+            return True
+        return any(
+            all(any(w in compact for w in group) for group in groups)
+            for groups in self._urgent_together
+        )
 
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
