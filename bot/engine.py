@@ -93,10 +93,19 @@ class Engine:
         pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
         windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
         merged = merge([match_once(w) for w in dict.fromkeys(windows)])
-        # 课后托管班 anywhere in the message rules 托育 out, also in the clauses without it
+        # 课后托管班 anywhere in the message rules 托育 out, also in the clauses without it;
+        # a topic described across clauses (老楼 … 没电梯 … 爬不动) counts as described
         ruled_out = self.matcher.excluded(whole)
-        kept = tuple(c for c in merged.candidates if c.intent_id not in ruled_out)
-        return replace(merged, candidates=kept)
+        scored = {c.intent_id: c for c in merged.candidates}
+        for intent_id, concept in self.matcher.described(whole).items():
+            known = scored.get(intent_id)
+            if known is None or known.score < self.matcher.w.concept:
+                scored[intent_id] = self.matcher.concept_candidate(intent_id, concept, known)
+        kept = sorted(
+            (c for c in scored.values() if c.intent_id not in ruled_out),
+            key=lambda c: (-c.score, c.intent_id),
+        )
+        return replace(merged, candidates=tuple(kept))
 
     def _says(self, normalised: str, result: MatchResult) -> bool:
         """Whether text names a topic or says more than question words (not just 具体怎么申请)."""

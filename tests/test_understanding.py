@@ -245,6 +245,19 @@ def test_a_topic_described_without_its_name_is_recognised(
     assert (answer.decision, answer.intent) == (Decision.ANSWER, topic)
 
 
+def test_a_description_spread_over_a_long_message_is_recognised(engine: Engine) -> None:
+    answer = engine.ask(
+        "我家两个孩子，大的在平遥县幼儿园上中班，小的今年三岁了，"
+        "我一个人接送两头跑不过来，想让小的也进大的那个园"
+    )
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "sibling_kindergarten")
+
+
+def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine: Engine) -> None:
+    assert engine.ask("北京的专家来咱县里坐诊，咋挂号").intent == "healthcare"
+    assert engine.ask("北京的家庭医生怎么签约").decision is Decision.DECLINE
+
+
 def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(
     engine: Engine,
 ) -> None:

@@ -180,6 +180,7 @@ class Lexicon(_Frozen):
     urgent: tuple[str, ...] = ()
     county_aliases: dict[str, tuple[str, ...]] = {}
     elsewhere: tuple[str, ...] = ()
+    here: tuple[str, ...] = ()  # words that put a question back in 晋中 (咱县里, 本地)
     refuse: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()
 

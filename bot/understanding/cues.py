@@ -41,6 +41,7 @@ class Cues:
         ]
         self._refuse = tuple(clean(w) for w in lexicon.refuse if clean(w))
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
+        self._here = tuple(clean(p) for p in lexicon.here if clean(p))
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -66,8 +67,9 @@ class Cues:
         return None
 
     def elsewhere(self, cleaned: str) -> str | None:
-        """A place outside 晋中 the question is about, unless it also names 晋中 or a county."""
-        if "晋中" in cleaned or self.county(cleaned):
+        """A place outside 晋中 the question is about, unless it also names 晋中, a county, or
+        speaks of here (北京的专家来咱县里)."""
+        if "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here):
             return None
         return next((place for place in self._elsewhere if place in cleaned), None)
 

@@ -282,19 +282,30 @@ class Matcher:
                 continue
             if score > hits.get(owner, (0.0, ""))[0]:
                 hits[owner] = (score, key)
-        if self._concepts:
-            present = {
-                word
-                for char in set(compact)
-                for word in self._concept_words.get(char, ())
-                if word in compact
-            }
-            for owner, concept, groups in self._concepts:
-                if self.w.concept > hits.get(owner, (0.0, ""))[0] and all(
-                    group & present for group in groups
-                ):
-                    hits[owner] = (self.w.concept, "+" + concept)
+        for owner, concept in self.described(compact).items():
+            if self.w.concept > hits.get(owner, (0.0, ""))[0]:
+                hits[owner] = (self.w.concept, "+" + concept)
         return hits
+
+    def described(self, text: str) -> dict[str, str]:
+        """Intents whose concept holds for normalised text, with the first concept that does."""
+        compact = text.replace(" ", "")
+        present = {
+            word
+            for char in set(compact)
+            for word in self._concept_words.get(char, ())
+            if word in compact
+        }
+        found: dict[str, str] = {}
+        for owner, concept, groups in self._concepts:
+            if owner not in found and all(group & present for group in groups):
+                found[owner] = concept
+        return found
+
+    def concept_candidate(self, intent_id: str, concept: str, known: Candidate | None) -> Candidate:
+        """A concept found across a long message, keeping what its parts said of the topic."""
+        example, vote = (known.example, known.vote) if known else (0.0, 0.0)
+        return Candidate(intent_id, self.w.concept, "concept", "+" + concept, example, vote)
 
     def _closest(self, text: str, query: Query) -> npt.NDArray[np.float64]:
         """Similarity of the question to every entry (0 where nothing is shared)."""
