@@ -203,9 +203,12 @@ class Matcher:
             if key_spoken is not None:
                 self._keys_by_sound[key_spoken.split()[0]].append(number)
         self._concept_words: dict[str, set[str]] = defaultdict(set)  # by first character
-        for _, _, groups in self._concepts:
+        self._concepts_by_word: dict[str, list[int]] = defaultdict(list)  # by a first-group word
+        for number, (_, _, groups) in enumerate(self._concepts):
             for word in itertools.chain(*groups):
                 self._concept_words[word[0]].add(word)
+            for word in groups[0]:
+                self._concepts_by_word[word].append(number)
 
     def _vote_table(
         self,
@@ -297,7 +300,8 @@ class Matcher:
             if word in compact
         }
         found: dict[str, str] = {}
-        for owner, concept, groups in self._concepts:
+        possible = sorted({n for word in present for n in self._concepts_by_word.get(word, ())})
+        for owner, concept, groups in (self._concepts[n] for n in possible):
             if owner not in found and all(group & present for group in groups):
                 found[owner] = concept
         return found
