@@ -157,6 +157,7 @@ class Matcher:
                 df[gram] += 1
         self._idf_default = math.log(1 + len(raw))
         self._idf = {g: math.log(1 + len(raw) / n) for g, n in df.items()}
+        self._indexed_weight = {g: self._weight(g) for g in df}  # each indexed n-gram once
 
         self._owners = list(dict.fromkeys(owner for owner, _, _ in raw))
         owner_index = {owner: i for i, owner in enumerate(self._owners)}
@@ -190,7 +191,7 @@ class Matcher:
         known = sorted(indexed.keys() | votes.keys())
         self._vote_rows = np.zeros((len(known) + 1, len(self._owners)))  # last row: no vote
         for row, gram in enumerate(known):
-            weight = self._weight(gram)
+            weight = self._indexed_weight.get(gram) or self._weight(gram)
             texts, text_w = indexed.get(gram, none)
             owners, owner_w = votes.get(gram, none)
             self._vote_rows[row, owners] = weight * owner_w
@@ -244,8 +245,10 @@ class Matcher:
     def _weights(self, grams: Iterable[str]) -> tuple[Grams, Grams]:
         chars: Grams = {}
         pinyin: Grams = {}
+        known = self._indexed_weight
         for gram in grams:
-            (chars if gram[0] == "c" else pinyin)[gram] = self._weight(gram)
+            weight = known.get(gram)
+            (chars if gram[0] == "c" else pinyin)[gram] = weight or self._weight(gram)
         return chars, pinyin
 
     def _query(self, grams: Iterable[str]) -> Query:
