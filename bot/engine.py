@@ -212,12 +212,14 @@ class Engine:
         if len(parts) < 2:
             return None
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
+        ruled_out = self.matcher.excluded(self.normalise(text))  # 加装的电梯 … 坏了没人修
         for part in [*asking, *(p for p in parts if p not in asking)]:
             understood = self._understand(part, context, memo)
             top = understood[0].top
             if named_only and not (top and named(top)):
                 continue
-            if understood[1].decision is Decision.ANSWER:
+            verdict = understood[1]
+            if verdict.decision is Decision.ANSWER and verdict.intent_id not in ruled_out:
                 return understood
         return None
 

@@ -90,11 +90,14 @@ class Cues:
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
         compact = text.replace(" ", "")
+        rest, said = compact, {}
         for kind, phrases in self._smalltalk:
-            rest = compact  # 好的明白了谢谢 is all thanks: take out every phrase of the kind
+            before = len(rest)  # 好的明白了谢谢 is all thanks: take out every phrase of the kind
             for phrase in phrases:
                 rest = rest.replace(phrase.replace(" ", ""), "")
-            said = len(compact) - len(rest)
-            if said and len(rest) <= SMALLTALK_SLACK + said // 2:
-                return kind
+            said[kind] = before - len(rest)
+        # 知道了，没别的事了 mixes thanks and goodbye: the kind that says most
+        total = len(compact) - len(rest)
+        if total and len(rest) <= SMALLTALK_SLACK + total // 2:
+            return max(said, key=lambda kind: said[kind])
         return None
