@@ -190,12 +190,18 @@ class Matcher:
         self._known: dict[str, GramInfo] = {}
         known = sorted(indexed.keys() | votes.keys())
         self._vote_rows = np.zeros((len(known) + 1, len(self._owners)))  # last row: no vote
+        rows: list[int] = []
+        columns: list[int] = []
+        shares: list[float] = []
         for row, gram in enumerate(known):
             weight = self._indexed_weight.get(gram) or self._weight(gram)
             texts, text_w = indexed.get(gram, none)
-            owners, owner_w = votes.get(gram, none)
-            self._vote_rows[row, owners] = weight * owner_w
+            for column, share in votes.get(gram, ()):
+                rows.append(row)
+                columns.append(column)
+                shares.append(weight * share)
             self._known[gram] = GramInfo(int(gram[0] != "c"), weight, texts, weight * text_w, row)
+        self._vote_rows[rows, columns] = shares
         # keywords by their first character and first syllable: only those can occur in a text
         self._keys_by_char: dict[str, list[int]] = defaultdict(list)
         self._keys_by_sound: dict[str, list[int]] = defaultdict(list)
@@ -216,7 +222,7 @@ class Matcher:
         raw: list[tuple[str, str, bool]],
         grams_of: list[set[str]],
         owner_index: dict[str, int],
-    ) -> dict[str, Posting]:
+    ) -> dict[str, list[tuple[int, float]]]:
         """For each n-gram, how its occurrences split over owners (sizes evened out)."""
         size: dict[str, int] = defaultdict(int)
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -230,10 +236,7 @@ class Matcher:
         for gram, by_owner in counts.items():
             rates = {owner: n / size[owner] for owner, n in by_owner.items()}
             total = sum(rates.values()) + self.w.vote_smoothing
-            table[gram] = (
-                np.array([owner_index[o] for o in rates], dtype=np.int32),
-                np.array([r / total for r in rates.values()]),
-            )
+            table[gram] = [(owner_index[o], rate / total) for o, rate in rates.items()]
         return table
 
     def _weight(self, gram: str) -> float:
