@@ -32,7 +32,6 @@ class Thresholds(BaseSettings):
     rival_support: float = 1.5  # for that ratio, a rival counts at most this many times its vote
     min_vote: float = 0.12  # without a keyword, this much of the wording must point to the topic
     named_min_vote: float = 0.1  # with a keyword, this much
-    named_gap: float = 0.5  # … or less, when the named topic leads every rival by this much
 
 
 class Settings(BaseSettings):

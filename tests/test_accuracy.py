@@ -4,7 +4,8 @@
 public, most of which must be declined) and `unseen.jsonl` (a later, independently written set of
 every kind) were never tuned on; `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases,
 long messages, danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl`
-and `stress.jsonl` (paraphrase-heavy sets, each measured once before it was tuned on) were.
+and `stress.jsonl` (paraphrase-heavy sets) and `declines.jsonl` (near-misses and out-of-scope
+questions), each measured once before it was tuned on, were.
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
 """
@@ -50,6 +51,7 @@ def test_splits_do_not_overlap() -> None:
         "public_more.jsonl",
         "valid.jsonl",
         "stress.jsonl",
+        "declines.jsonl",
         "test.jsonl",
         "holdout_public.jsonl",
         "unseen.jsonl",

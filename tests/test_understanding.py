@@ -269,21 +269,6 @@ def test_a_topic_described_without_its_name_is_recognised(
     assert (answer.decision, answer.intent) == (Decision.ANSWER, topic)
 
 
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("听隔壁婶子说低保明年要全部重新审一遍，真的假的", "dibao"),
-        ("家族群里转的，说育儿补贴以后只发给城镇户口，靠谱不", "childcare_subsidy"),
-    ],
-)
-def test_a_rumour_about_a_named_topic_is_answered_from_the_sources(
-    engine: Engine, question: str, topic: str
-) -> None:
-    answer = engine.ask(question)
-    assert (answer.decision, answer.intent) == (Decision.ANSWER, topic)
-    assert answer.citations
-
-
 def test_a_description_spread_over_a_long_message_is_recognised(engine: Engine) -> None:
     answer = engine.ask(
         "我家两个孩子，大的在平遥县幼儿园上中班，小的今年三岁了，"

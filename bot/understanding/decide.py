@@ -81,10 +81,6 @@ def decide(
     rival = max(runner_up, match.out_of_scope)
     if specific and top.score >= limits.lead_floor and top.score - rival >= limits.lead_gap:
         return Verdict(Decision.ANSWER, top.intent_id, reason="clear lead")
-    # a message that names one topic and nothing else comes near (群里说育儿补贴只给城市户口的,
-    # 是真的吗): the story around the name dilutes its vote, the name still decides
-    if named(top) and top.score - rival >= limits.named_gap:
-        return Verdict(Decision.ANSWER, top.intent_id, reason="only topic named")
     # a rival only one stray example points to (想上班 beside 俩孩子想上一个幼儿园), while the
     # wording as a whole does not, is a weak rival
     others = (
