@@ -5,7 +5,7 @@ public, most of which must be declined) and `unseen.jsonl` (a later, independent
 every kind) were never tuned on; `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases,
 long messages, danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl`
 and `stress.jsonl` (paraphrase-heavy sets) and `declines.jsonl` (near-misses and out-of-scope
-questions), each measured once before it was tuned on, were.
+questions) were tuned on; the last three were each measured once before tuning on them began.
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
 """
@@ -65,8 +65,9 @@ def test_splits_do_not_overlap() -> None:
 
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
-    "test.jsonl": (0.90, 0.021, 0.92),
-    "holdout_public.jsonl": (0.83, 0.012, 0.97),
+    "test.jsonl": (0.93, 0.021, 0.92),
+    "holdout_public.jsonl": (0.89, 0.011, 0.97),
+    "unseen.jsonl": (0.95, 0.024, 0.89),
 }
 
 
