@@ -77,31 +77,20 @@ def test_example_under_two_intents_and_example_as_negative(knowledge_copy: Path)
     )
 
 
-def test_an_excluded_word_in_the_topics_own_examples_is_reported(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "intents" / "pension_insurance.yaml"
-    edit(path, "excludes:\n", "excludes:\n  - 养老金\n")
-    assert any(
-        "pension_insurance.yaml:" in p and "excluded '养老金'" in p
-        for p in problems_in(knowledge_copy)
-    )
-
-
-def test_a_concept_that_catches_its_own_near_miss_is_reported(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "intents" / "elevator_retrofit.yaml"
-    edit(path, "concepts:\n", "concepts:\n  - 电梯 + 坏了/修\n")
-    assert any(
-        "elevator_retrofit.yaml:" in p and "holds for the negative" in p
-        for p in problems_in(knowledge_copy)
-    )
-
-
-def test_a_concept_needs_two_groups(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "intents" / "elevator_retrofit.yaml"
-    edit(path, "concepts:\n", "concepts:\n  - 爬楼/上下楼\n")
-    assert any(
-        "elevator_retrofit.yaml:" in p and "two or more `+` groups" in p
-        for p in problems_in(knowledge_copy)
-    )
+@pytest.mark.parametrize(
+    ("topic", "added", "message"),
+    [
+        ("pension_insurance", "excludes:\n  - 养老金\n", "excluded '养老金'"),  # its own word
+        ("elevator_retrofit", "concepts:\n  - 电梯 + 坏了/修\n", "holds for the negative"),
+        ("elevator_retrofit", "concepts:\n  - 爬楼/上下楼\n", "two or more `+` groups"),
+    ],
+)
+def test_a_clerks_mistake_in_excludes_or_concepts_is_reported(
+    knowledge_copy: Path, topic: str, added: str, message: str
+) -> None:
+    path = knowledge_copy / "intents" / f"{topic}.yaml"
+    edit(path, added.split("\n")[0] + "\n", added)
+    assert any(f"{topic}.yaml:" in p and message in p for p in problems_in(knowledge_copy))
 
 
 def test_expired_review_date(knowledge_copy: Path) -> None:

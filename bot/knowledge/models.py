@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -117,6 +118,11 @@ def concept_groups(concept: str) -> tuple[tuple[str, ...], ...]:
     return tuple(
         tuple(w.strip() for w in group.split("/") if w.strip()) for group in concept.split("+")
     )
+
+
+def concept_holds(groups: Iterable[Iterable[str]], text: str) -> bool:
+    """Whether a word of every group occurs in text."""
+    return all(any(word in text for word in group) for group in groups)
 
 
 class Intent(_Frozen):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import Loaded, Problem
-from bot.knowledge.models import Intent, Point, concept_groups
+from bot.knowledge.models import Intent, Point, concept_groups, concept_holds
 from bot.understanding.normalise import Normaliser
 
 COPY_RUN = 15  # this many characters in a row shared with an article counts as copying
@@ -129,9 +129,7 @@ def verify_concepts_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[P
             if any("" in group for group in groups):
                 yield doc.problem(("concepts", index), f"a word of {concept!r} normalises away")
                 continue
-            caught = next(
-                (t for t, n in negatives if all(any(w in n for w in g) for g in groups)), None
-            )
+            caught = next((t for t, n in negatives if concept_holds(groups, n)), None)
             if caught is not None:
                 yield doc.problem(
                     ("concepts", index), f"concept {concept!r} holds for the negative {caught!r}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.knowledge.models import FacetId, Lexicon, concept_groups
+from bot.knowledge.models import FacetId, Lexicon, concept_groups, concept_holds
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
 
@@ -28,7 +28,7 @@ class Cues:
             for kind, phrases in lexicon.smalltalk.items()
         ]
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
-        # `+` joins groups that must all occur somewhere: 孩子/老人 + 还没回来/找不到了
+        # `+` joins groups that must all occur somewhere: 孩子/老人 + 到现在没回来/找了一圈
         phrases = [u.replace(" ", "") for u in lexicon.urgent if "+" not in u]
         self._urgent = re.compile(
             "|".join(re.escape(part).replace(r"\*", ".{0,4}") for part in phrases if part)
@@ -82,10 +82,7 @@ class Cues:
         compact = cleaned.replace(" ", "")
         if self._urgent.search(compact) is not None:
             return True
-        return any(
-            all(any(w in compact for w in group) for group in groups)
-            for groups in self._urgent_together
-        )
+        return any(concept_holds(groups, compact) for groups in self._urgent_together)
 
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
