@@ -7,7 +7,8 @@ An intent's score combines:
 - the vote of the question's n-grams: how strongly its words, wherever they occur in the
   intent's examples, point to this intent rather than to others (catches paraphrases whose words
   are spread over several examples);
-- keywords written out, or matching by pinyin (homophone typos such as 低包, 加装电题).
+- keywords written out, or matching by pinyin (homophone typos such as 低包, 加装电题);
+- concepts: the topic described without its name (a word of each group: 老楼 + 爬楼).
 Negatives pull an intent down; out-of-scope anchors compete as one more class.
 """
 
