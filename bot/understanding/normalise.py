@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from functools import lru_cache
@@ -78,9 +79,18 @@ class Normaliser:
         )
         fillers = sorted({clean(f) for f in lexicon.fillers if clean(f)}, key=len, reverse=True)
         self._fillers = re.compile("|".join(re.escape(f) for f in fillers)) if fillers else None
+        # one message's clauses and parts are normalised several times while it is answered
+        self._cached = functools.lru_cache(maxsize=4096)(self._normalise)
 
     def __call__(self, text: str) -> str:
         """The canonical form used for matching."""
+        return self._cached(text)
+
+    def forget(self) -> None:
+        """Empty the cache (benchmarks time each question as if it were new)."""
+        self._cached.cache_clear()
+
+    def _normalise(self, text: str) -> str:
         text = clean(text)
         if self._english_pattern is not None and _LATIN.search(text):
             english, pattern = self._english, self._english_pattern
