@@ -116,12 +116,17 @@ async def test_stats_counts_days_decisions_topics_and_top_declined(bot: Bot) -> 
 async def test_reload_problems_are_escaped_and_listed_in_full(
     bot: Bot, knowledge_copy: Path
 ) -> None:
-    for name in ("dibao", "elevator_retrofit", "healthcare"):
+    for name in ("dibao", "elevator_retrofit"):
         (knowledge_copy / "intents" / f"{name}.yaml").write_text(f"id: {name}\ntitle: [\n", "utf-8")
+    healthcare = knowledge_copy / "intents" / "healthcare.yaml"  # a keyword the reply must escape
+    healthcare.write_text(
+        healthcare.read_text("utf-8").replace("keywords:\n", "keywords:\n  - '<'\n", 1), "utf-8"
+    )
     replies = await bot.say("/reload", user=ADMIN)
     text = "\n".join(r["text"] for r in replies)
     assert text.startswith("知识库有 3 处问题")
-    assert text.count("&lt;stream end&gt;") == 3 and "<stream end>" not in text
+    assert text.count("YAML syntax") == 2 and "healthcare.yaml" in text
+    assert "&lt;" in text and "'<'" not in text
 
 
 async def test_reload_reports_what_changed_and_what_the_replay_found(
