@@ -174,7 +174,7 @@ def test_help_with_fraud_is_refused_kindly(engine: Engine, question: str) -> Non
 def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
     engine: Engine,
 ) -> None:
-    answer = engine.ask("我们单元前年加装的电梯 坏了两个月没人修 找谁")
+    answer = engine.ask("加装电梯以后 电梯维保找哪家公司")
     assert answer.intent != "elevator_retrofit"
 
 
