@@ -31,6 +31,7 @@ from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 log = logging.getLogger(__name__)
 
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
+SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
@@ -92,7 +93,7 @@ class Engine:
             clauses = clauses[:3] + clauses[3 - MAX_CLAUSES :]
         pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
         windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
-        merged = merge([match_once(w) for w in dict.fromkeys(windows)])
+        merged = merge([self._heard(w, match_once(w)) for w in dict.fromkeys(windows)])
         # 课后托管班 anywhere in the message rules 托育 out, also in the clauses without it;
         # a topic described across clauses (老楼 … 没电梯 … 爬不动) counts as described
         ruled_out = self.matcher.excluded(whole)
@@ -106,6 +107,14 @@ class Engine:
             key=lambda c: (-c.score, c.intent_id),
         )
         return replace(merged, candidates=tuple(kept))
+
+    @staticmethod
+    def _heard(window: str, result: MatchResult) -> MatchResult:
+        """What one part of a long message says: a short part (去哪能充, 游一次多少钱) counts only
+        for the topics it names, not for a topic one of whose examples it happens to echo."""
+        if len(window.replace(" ", "")) >= SHORT_PART:
+            return result
+        return replace(result, candidates=tuple(c for c in result.candidates if named(c)))
 
     def _says(self, normalised: str, result: MatchResult) -> bool:
         """Whether text names a topic or says more than question words (not just 具体怎么申请)."""

@@ -228,6 +228,20 @@ def test_a_bare_question_clause_does_not_pick_the_topic_of_a_long_message(engine
     assert engine.ask("具体怎么申请？").decision is not Decision.ANSWER
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "俺和老伴都不会弄手机，儿子在外地打工也教不了俺们，家里燃气卡快没钱了，去哪能充",
+        "俺老伴退休了闲不住想学游泳，县里那个游泳馆人多不多，水干净不，游一次多少钱",
+    ],
+)
+def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
+    engine: Engine, story: str
+) -> None:
+    # 去哪能充 and 游一次多少钱 each echo some topic's example; the message is about neither
+    assert engine.ask(story).decision is Decision.DECLINE
+
+
 def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> None:
     answer = engine.ask("低保咋申请？还有驾照到期了去哪换")
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
