@@ -274,6 +274,7 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("家里没收入，每个月能领点生活费不", "dibao"),
         ("环卫工冬天有没有能取暖歇歇的地方", "warm_station"),
         ("姐姐在县幼儿园上中班，弟弟明年能跟着进一个园不", "sibling_kindergarten"),
+        ("想在路口支个摊卖煎饼，该找谁打招呼", "urban_management"),  # few words echo examples
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(

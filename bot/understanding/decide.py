@@ -37,6 +37,11 @@ def named(candidate: Candidate) -> bool:
     return candidate.evidence.startswith(("keyword", "both", "concept"))
 
 
+def described(candidate: Candidate) -> bool:
+    """Whether the question describes the topic: a word of each group of one of its concepts."""
+    return "concept" in candidate.evidence
+
+
 SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word
 FOLLOW_UP = "follow-up"
 TWO_TOPICS_NAMED = "two topics named"
@@ -76,6 +81,7 @@ def decide(
     # inside a question about something else); a named topic needs less support than an unnamed one
     specific = top.vote >= (limits.named_min_vote if named(top) else limits.min_vote)
     specific = specific or top.example >= SAME_WORDING  # a clerk's example, asked as written
+    specific = specific or described(top)
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
     rival = max(runner_up, match.out_of_scope)
