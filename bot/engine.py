@@ -30,11 +30,13 @@ from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 
 log = logging.getLogger(__name__)
 
+ANOTHER_MATTER = "words meaning another matter"
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
+_QUESTION_WORDS = re.compile(r"[？?]|吗|么|呢|不$|哪|多少")  # in normalised text (啥 → 什么)
 
 
 def _words(words: Iterable[str]) -> re.Pattern[str]:
@@ -61,6 +63,7 @@ class Engine:
             snapshot.out_of_scope.examples,
             self.normalise,
             generic=snapshot.lexicon.generic,
+            other_matters=snapshot.out_of_scope.other_matters,
         )
         generic = snapshot.lexicon.generic
         self._frame = _words(self.normalise(w) for w in generic)
@@ -143,9 +146,14 @@ class Engine:
         memo: dict[str, MatchResult] = {}
         result, verdict, facet = self._understand(text, known_context, memo)
         # several questions in one message: answer the first that is clear on its own
-        if verdict.decision is Decision.CLARIFY or verdict.reason == OUT_OF_SCOPE_CLOSER:
+        if verdict.decision is Decision.CLARIFY or verdict.reason in (
+            OUT_OF_SCOPE_CLOSER,
+            ANOTHER_MATTER,
+        ):
             named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
-            first = self._first_clear_question(text, known_context, memo, named_only)
+            # 低保户住院，医保报销比例是多少: only a part worded as a question is the question
+            asked_only = self.matcher.another_matter(normalised) is not None
+            first = self._first_clear_question(text, known_context, memo, named_only, asked_only)
             if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
                 topics = verdict.options
                 if first:
@@ -205,16 +213,25 @@ class Engine:
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
         if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:
             verdict = Verdict(Decision.DECLINE, reason="no topic words")
+        if verdict.decision is not Decision.DECLINE and self.matcher.another_matter(normalised):
+            verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
         return result, verdict, facet
 
     def _first_clear_question(
-        self, text: str, context: str | None, memo: dict[str, MatchResult], named_only: bool
+        self,
+        text: str,
+        context: str | None,
+        memo: dict[str, MatchResult],
+        named_only: bool,
+        asked_only: bool = False,
     ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
         """In a message asking several things, the first part that can be answered confidently.
 
         Parts that read as questions (a question mark, 吗, or a cue such as 怎么申请) come
         before narrative (儿子在外地打零工), so the story does not pick the topic. After an
-        out-of-scope decline only a part that names a topic counts (低保咋办？还有驾照咋换).
+        out-of-scope decline only a part that names a topic counts (低保咋办？还有驾照咋换);
+        when a word meant another matter, only a part that asks counts (低保户住院，医保报销
+        比例是多少: the question is about 医保, 低保户 only says who asks).
         """
         commas = re.sub(_SPACE_AS_COMMA, "，", text[:MAX_CHARS])
         parts = [p for p in _QUESTION_PARTS.findall(commas) if self.normalise(p)]
@@ -222,7 +239,10 @@ class Engine:
             return None
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
         ruled_out = self.matcher.excluded(self.normalise(text))  # 加装的电梯 … 坏了没人修
-        for part in [*asking, *(p for p in parts if p not in asking)]:
+        if asked_only:  # 低保户住院 says who asks, not what
+            asking = [p for p in parts if _QUESTION_WORDS.search(self.normalise(p))]
+        narrative = [] if asked_only else [p for p in parts if p not in asking]
+        for part in [*asking, *narrative]:
             understood = self._understand(part, context, memo)
             top = understood[0].top
             if named_only and not (top and named(top)):

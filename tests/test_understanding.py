@@ -242,6 +242,23 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
     assert engine.ask(story).decision is Decision.DECLINE
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "俺家是低保户，想装个宽带，哪家便宜",  # 宽带
+        "在养老驿站门口把腿摔了，能起诉他们不",  # 起诉
+        "低保户，住院的医保报销比例是多少",  # the topic says who asks; the question is 医保
+    ],
+)
+def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
+    assert engine.ask(question).decision is Decision.DECLINE
+
+
+def test_a_second_question_about_another_matter_leaves_the_first_answered(engine: Engine) -> None:
+    answer = engine.ask("低保要准备什么材料？另外考驾照去哪个驾校好")
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
+
+
 def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> None:
     answer = engine.ask("低保咋申请？还有驾照到期了去哪换")
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")

@@ -172,6 +172,8 @@ class OutOfScope(_Frozen):
     """Questions the bot must decline; they pull matching toward `decline`."""
 
     examples: tuple[str, ...] = ()
+    # words that mean another matter whatever topic the message names (低保户考驾照: 驾照)
+    other_matters: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

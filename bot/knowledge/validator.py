@@ -102,19 +102,28 @@ def verify_examples_unique(loaded: Loaded, texts: SourceTexts | None) -> Iterato
 
 
 def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:
-    """An excluded word never occurs in the same topic's own examples, keywords or title."""
+    """An excluded word never occurs in the same topic's own examples, keywords or title, and a
+    word meaning another matter (out_of_scope.yaml) in no topic's."""
     norm = Normaliser(loaded.lexicon)
-    for intent_id, intent in loaded.intents.items():
-        doc = loaded.documents[f"intent:{intent_id}"]
-        own = [(text, norm(text)) for text in (*intent.examples, *intent.keywords, intent.title)]
-        for index, exclude in enumerate(intent.excludes):
+    own = {
+        intent_id: [(text, norm(text)) for text in (*i.examples, *i.keywords, i.title)]
+        for intent_id, i in loaded.intents.items()
+    }
+    checks = [
+        (loaded.documents[f"intent:{intent_id}"], "excludes", intent.excludes, own[intent_id])
+        for intent_id, intent in loaded.intents.items()
+    ]
+    if "out_of_scope" in loaded.documents:
+        every = [pair for texts in own.values() for pair in texts]
+        other = loaded.out_of_scope.other_matters
+        checks.append((loaded.documents["out_of_scope"], "other_matters", other, every))
+    for doc, field, words, wording in checks:
+        for index, exclude in enumerate(words):
             word = norm(exclude)
-            clash = next((text for text, n in own if word and word in n), None)
+            clash = next((text for text, n in wording if word and word in n), None)
             if not word or clash is not None:
-                yield doc.problem(
-                    ("excludes", index),
-                    f"excluded {exclude!r} occurs in this topic's own wording {clash!r}",
-                )
+                clashes = f"occurs in a topic's own wording {clash!r}"
+                yield doc.problem((field, index), f"excluded {exclude!r} {clashes}")
 
 
 def verify_concepts_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[Problem]:

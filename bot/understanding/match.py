@@ -120,6 +120,7 @@ class Matcher:
         norm: Callable[[str], str],
         weights: Weights | None = None,
         generic: Iterable[str] = (),
+        other_matters: Iterable[str] = (),
     ) -> None:
         self.w = weights or Weights()
         self._generic: set[str] = set()
@@ -131,6 +132,8 @@ class Matcher:
         self._excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         # owner, the concept as written, its groups of normalised words
         self._concepts: list[tuple[str, str, tuple[frozenset[str], ...]]] = []
+        other = (norm(word).replace(" ", "") for word in other_matters)
+        self._other_matters = tuple(word for word in other if word)
         for intent in intents:
             words = (norm(w).replace(" ", "") for w in intent.excludes)
             self._excludes += [(intent.id, w) for w in words if w]
@@ -410,6 +413,11 @@ class Matcher:
         """Intents ruled out by a word in normalised text that means another matter."""
         compact = text.replace(" ", "")
         return {owner for owner, word in self._excludes if word in compact}
+
+    def another_matter(self, text: str) -> str | None:
+        """A word in normalised text that means another matter whatever topic it names."""
+        compact = text.replace(" ", "")
+        return next((word for word in self._other_matters if word in compact), None)
 
     def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
         start = int(self._starts[owner])
