@@ -36,7 +36,8 @@ SHORT_PART = 7  # characters; a shorter part of a long message counts only for t
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
-_QUESTION_WORDS = re.compile(r"[？?]|吗|么|呢|不$|哪|多少")  # in normalised text (啥 → 什么)
+# a part worded as a question, in raw or normalised text (啥 → 什么)
+_QUESTION_WORDS = re.compile(r"[？?]|吗|么|呢|不$|哪|多少|多久|多长|几点|几天|几号|几月")
 
 
 def _words(words: Iterable[str]) -> re.Pattern[str]:
@@ -240,7 +241,7 @@ class Engine:
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
         ruled_out = self.matcher.excluded(self.normalise(text))  # 加装的电梯 … 坏了没人修
         if asked_only:  # 低保户住院 says who asks, not what
-            asking = [p for p in parts if _QUESTION_WORDS.search(self.normalise(p))]
+            asking = [p for p in parts if any(map(_QUESTION_WORDS.search, (p, self.normalise(p))))]
         narrative = [] if asked_only else [p for p in parts if p not in asking]
         for part in [*asking, *narrative]:
             understood = self._understand(part, context, memo)
