@@ -131,6 +131,9 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "这日子没盼头，药都准备好了",
         "gas smell 楼道里特别冲",
         "孩子放学到现在还没回来，学校也说不知道",
+        "娃在集上一转眼不见了",
+        "院里两家人动刀子了",
+        "媳妇羊水破了，村里叫不上车",
     ],
 )
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
@@ -163,6 +166,7 @@ def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question
         "能不能把收入少写点，好批低保",
         "老人走了先不销户，高龄津贴还能接着领吧",
         "帮我开个假的出生证明领育儿补贴",
+        "老人没了还接着领高龄津贴，没人查吧",  # 没了*接着领: a few characters between
     ],
 )
 def test_help_with_fraud_is_refused_kindly(engine: Engine, question: str) -> None:
@@ -312,6 +316,8 @@ def test_a_description_spread_over_a_long_message_is_recognised(engine: Engine) 
 def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine: Engine) -> None:
     assert engine.ask("北京的专家来咱县里坐诊，咋挂号").intent == "healthcare"
     assert engine.ask("北京的家庭医生怎么签约").decision is Decision.DECLINE
+    neighbour = engine.ask("汾阳的低保在哪申请")  # a county of a neighbouring city
+    assert (neighbour.decision, neighbour.reason) == (Decision.DECLINE, "elsewhere")
 
 
 def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(

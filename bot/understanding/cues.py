@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.knowledge.models import FacetId, Lexicon, concept_groups, concept_holds
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
 
 SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase (e.g. 你好呀)
+
+
+def _gapped(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for phrases in which `*` stands for a few characters (老公*打我)."""
+    parts = (re.escape(p.replace(" ", "")).replace(r"\*", ".{0,4}") for p in phrases)
+    return re.compile("|".join(part for part in parts if part) or "(?!)")
 
 
 class Cues:
@@ -29,17 +36,13 @@ class Cues:
         ]
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
         # `+` joins groups that must all occur somewhere: 孩子/老人 + 到现在没回来/找了一圈
-        phrases = [u.replace(" ", "") for u in lexicon.urgent if "+" not in u]
-        self._urgent = re.compile(
-            "|".join(re.escape(part).replace(r"\*", ".{0,4}") for part in phrases if part)
-            or "(?!)"
-        )
+        self._urgent = _gapped(u for u in lexicon.urgent if "+" not in u)
         self._urgent_together = [
             [{w.replace(" ", "") for w in group} for group in concept_groups(u)]
             for u in lexicon.urgent
             if "+" in u
         ]
-        self._refuse = tuple(clean(w) for w in lexicon.refuse if clean(w))
+        self._refuse = _gapped("*".join(map(clean, w.split("*"))) for w in lexicon.refuse)
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._here = tuple(clean(p) for p in lexicon.here if clean(p))
         self._counties = [
@@ -75,7 +78,7 @@ class Cues:
 
     def refuse(self, cleaned: str) -> bool:
         """Whether the message asks for help with fraud (伪造材料, 冒领)."""
-        return any(word in cleaned for word in self._refuse)
+        return self._refuse.search(cleaned.replace(" ", "")) is not None
 
     def urgent(self, cleaned: str) -> bool:
         """Whether the message signals danger to life or violence."""
