@@ -31,7 +31,8 @@ class Thresholds(BaseSettings):
     ratio_vote: float = 0.2  # scores this many times the runner-up and the out-of-scope anchors
     rival_support: float = 1.5  # for that ratio, a rival counts at most this many times its vote
     min_vote: float = 0.12  # without a keyword, this much of the wording must point to the topic
-    named_min_vote: float = 0.1  # with a keyword, this much
+    named_min_vote: float = 0.1  # with a keyword, this much …
+    named_length: float = 20  # … in a message of up to this many characters beyond question words
 
 
 class Settings(BaseSettings):

@@ -263,6 +263,16 @@ def test_a_second_question_about_another_matter_leaves_the_first_answered(engine
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
 
 
+def test_a_topic_named_once_in_a_long_unpunctuated_message_is_answered(engine: Engine) -> None:
+    # voice input: one long run of words, in which the topic's name is a small share
+    voice = (
+        "那个我想问一下就是我家二宝今年三月份生的然后听我们单位同事说"
+        "国家现在有育儿补贴我们这种情况要去哪里申请呀我们是榆次的"
+    )
+    answer = engine.ask(voice)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "childcare_subsidy")
+
+
 def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> None:
     answer = engine.ask("低保咋申请？还有驾照到期了去哪换")
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")

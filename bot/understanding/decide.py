@@ -79,7 +79,10 @@ def decide(
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     # the wording must point to this topic: not just 补贴怎么申请, nor 手机适老化模式 (a topic word
     # inside a question about something else); a named topic needs less support than an unnamed one
-    specific = top.vote >= (limits.named_min_vote if named(top) else limits.min_vote)
+    # a long message shares its weight among many words, so the share naming the topic is
+    # smaller: beyond `named_length` characters the share needed falls in proportion
+    named_need = limits.named_min_vote * min(1.0, limits.named_length / max(rest, 1))
+    specific = top.vote >= (named_need if named(top) else limits.min_vote)
     specific = specific or top.example >= SAME_WORDING  # a clerk's example, asked as written
     specific = specific or described(top)
     if specific and top.score >= limits.answer and top.score - runner_up >= limits.margin:
