@@ -36,6 +36,7 @@ SHORT_PART = 7  # characters; a shorter part of a long message counts only for t
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
+_ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # a part worded as a question, in raw or normalised text (啥 → 什么)
 _QUESTION_WORDS = re.compile(r"[？?]|吗|么|呢|不$|哪|多少|多久|多长|几点|几天|几号|几月")
 
@@ -204,11 +205,15 @@ class Engine:
         normalised = self.normalise(text)
         result = self.match(text, memo)
         facet = self.cues.facet(normalised)
+        also = _ALSO.search(normalised) is not None
+        if facet is None and also:  # 邻村的也能去吗 asks whether it counts too
+            facet = "eligibility"
         verdict = decide(
             result,
             self.thresholds,
             context=context,
             has_facet_cue=facet is not None,
+            also=also,
             rest=len(self._asking.sub("", normalised.replace(" ", ""))),
         )
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic

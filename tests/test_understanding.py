@@ -102,6 +102,8 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (elevator.intent, elevator.facet) == ("elevator_retrofit", "where")
     hours = engine.ask("周末开门不", context="employment_social_security_points")
     assert (hours.decision, hours.intent) == (Decision.ANSWER, "employment_social_security_points")
+    also = engine.ask("邻村的也能去那办吗", context="employment_social_security_points")
+    assert (also.intent, also.facet) == ("employment_social_security_points", "eligibility")
 
 
 def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:

@@ -47,6 +47,7 @@ FOLLOW_UP = "follow-up"
 TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
 FOLLOW_UP_REST = 3  # a follow-up (那要带什么材料) says little beyond what it asks, names no topic
+ALSO_REST = 12  # … or asks whether something else also counts (民办园也可以吗) in a few words
 
 
 def decide(
@@ -56,12 +57,14 @@ def decide(
     context: str | None = None,
     has_facet_cue: bool = False,
     rest: int = 0,
+    also: bool = False,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
     names_a_topic = any(named(c) for c in match.candidates)
     follow_up = bool(context and has_facet_cue)
-    if follow_up and rest <= FOLLOW_UP_REST and not names_a_topic:
+    brief = rest <= FOLLOW_UP_REST or (also and rest <= ALSO_REST)
+    if follow_up and brief and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
         if follow_up:
