@@ -136,6 +136,7 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "娃在集上一转眼不见了",
         "院里两家人动刀子了",
         "媳妇羊水破了，村里叫不上车",
+        "屋里生着炉子，俺爷爷头晕还吐了",
     ],
 )
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
@@ -308,6 +309,7 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("环卫工冬天有没有能取暖歇歇的地方", "warm_station"),
         ("姐姐在县幼儿园上中班，弟弟明年能跟着进一个园不", "sibling_kindergarten"),
         ("想在路口支个摊卖煎饼，该找谁打招呼", "urban_management"),  # few words echo examples
+        ("二楼那户死活不签字，咱这电梯还能装成不", "elevator_retrofit"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
