@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -31,6 +31,7 @@ from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 log = logging.getLogger(__name__)
 
 ANOTHER_MATTER = "words meaning another matter"
+NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
@@ -92,13 +93,12 @@ class Engine:
         clauses = [
             c
             for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS]))
-            if len(c) > 1 and self._says(c, match_once(c))
+            if len(c) > 1 and (self._content(c) >= 2 or self.matcher.names_a_topic(c))
         ]
         if len(clauses) > MAX_CLAUSES:  # the question is usually at the end, sometimes at the start
             clauses = clauses[:3] + clauses[3 - MAX_CLAUSES :]
-        pairs = [a + b for a, b in itertools.pairwise(clauses)] if len(clauses) <= 4 else []
-        windows = [*clauses, *pairs] if len(clauses) >= 3 else [whole, *clauses, *pairs]
-        merged = merge([self._heard(w, match_once(w)) for w in dict.fromkeys(windows)])
+        windows = clauses if len(clauses) >= 3 else [whole, *clauses]
+        merged = merge([self._heard(w, match_once) for w in dict.fromkeys(windows)])
         # 课后托管班 anywhere in the message rules 托育 out, also in the clauses without it;
         # a topic described across clauses (老楼 … 没电梯 … 爬不动) counts as described
         ruled_out = self.matcher.excluded(whole)
@@ -113,18 +113,23 @@ class Engine:
         )
         return replace(merged, candidates=tuple(kept))
 
-    @staticmethod
-    def _heard(window: str, result: MatchResult) -> MatchResult:
+    def _heard(self, window: str, match: Callable[[str], MatchResult]) -> MatchResult:
         """What one part of a long message says: a short part (去哪能充, 游一次多少钱) counts only
         for the topics it names, not for a topic one of whose examples it happens to echo."""
         if len(window.replace(" ", "")) >= SHORT_PART:
-            return result
+            return match(window)
+        if not self.matcher.names_a_topic(window):
+            return NOTHING
+        result = match(window)
         return replace(result, candidates=tuple(c for c in result.candidates if named(c)))
+
+    def _content(self, normalised: str) -> int:
+        """Characters beyond question words (具体怎么申请 has none)."""
+        return len(self._frame.sub("", normalised.replace(" ", "")))
 
     def _says(self, normalised: str, result: MatchResult) -> bool:
         """Whether text names a topic or says more than question words (not just 具体怎么申请)."""
-        content = self._frame.sub("", normalised.replace(" ", ""))
-        return len(content) >= 2 or any(named(c) for c in result.candidates)
+        return self._content(normalised) >= 2 or any(named(c) for c in result.candidates)
 
     def ask(self, text: str, context: str | None = None) -> Answer:
         """Understand one message and compose the reply."""

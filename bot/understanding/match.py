@@ -39,7 +39,6 @@ NEAR_IDENTICAL = 88  # rapidfuzz ratio (0–100) from which wording counts as th
 class Weights:
     """How the scorer's parts are mixed; fixed in code, checked by the dev-split evaluation."""
 
-    example_side: float = 0.5  # example coverage vs question coverage in the geometric mean
     pinyin: float = 0.92  # pinyin-only agreement is a little weaker than the same characters
     unigram: float = 0.5  # single characters say less than pairs
     vote: float = 0.9  # the n-gram vote, relative to the closest example
@@ -324,13 +323,18 @@ class Matcher:
     def _closest(self, text: str, query: Query) -> npt.NDArray[np.float64]:
         """Similarity of the question to every entry (0 where nothing is shared)."""
         sims = np.zeros(len(self._texts))
-        side = self.w.example_side
         for channel, infos in enumerate(query.infos):
             dots = _accumulate([(i.texts, i.text_weights) for i in infos], len(self._texts))
+            # the geometric mean of how much of the example the question covers and how much
+            # of the question the example explains (each at most 1), computed in place
             covers_example = np.minimum(dots / self._norm2[channel], 1.0)
-            explains_query = np.minimum(dots / (query.norm2[channel] or 1.0), 1.0)
-            factor = 1.0 if channel == 0 else self.w.pinyin
-            np.maximum(sims, factor * covers_example**side * explains_query ** (1 - side), out=sims)
+            explains_query = np.minimum(dots, query.norm2[channel] or 1.0, out=dots)
+            explains_query /= query.norm2[channel] or 1.0
+            covers_example *= explains_query
+            np.sqrt(covers_example, out=covers_example)
+            if channel:
+                covers_example *= self.w.pinyin
+            np.maximum(sims, covers_example, out=sims)
         # near-identical wording shares most n-grams, so only the closest few are worth an
         # edit-distance check (a slip like 怎么申情 ~ 怎么申请)
         checked = min(RATIO_CHECKED, len(sims))
@@ -408,6 +412,11 @@ class Matcher:
             if c.evidence.startswith(("example", "both")):
                 candidates[rank] = replace(c, matched=self._best_text(int(c.matched), positive))
         return MatchResult(tuple(candidates[:MAX_CANDIDATES]), round(out_of_scope, 4), oos_text)
+
+    def names_a_topic(self, text: str) -> bool:
+        """Whether normalised text names a topic by a keyword, its sound or a concept (cheap:
+        no example is compared)."""
+        return bool(self._keyword_hits(text, syllables(text)).keys() - self.excluded(text))
 
     def excluded(self, text: str) -> set[str]:
         """Intents ruled out by a word in normalised text that means another matter."""
