@@ -205,6 +205,13 @@ class Matcher:
                 shares.append(weight * share)
             self._known[gram] = GramInfo(int(gram[0] != "c"), weight, texts, weight * text_w, row)
         self._vote_rows[rows, columns] = shares
+        # excluded words and other matters by their first character, likewise
+        self._excludes_by_char: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for owner, word in self._excludes:
+            self._excludes_by_char[word[0]].append((owner, word))
+        self._other_by_char: dict[str, list[str]] = defaultdict(list)
+        for word in self._other_matters:
+            self._other_by_char[word[0]].append(word)
         # keywords by their first character and first syllable: only those can occur in a text
         self._keys_by_char: dict[str, list[int]] = defaultdict(list)
         self._keys_by_sound: dict[str, list[int]] = defaultdict(list)
@@ -371,7 +378,7 @@ class Matcher:
         candidates = []
         out_of_scope, oos_text = 0.0, ""
         examples = np.maximum(best, vote).tolist()  # plain floats: cheaper one by one
-        worst_negative = worst.tolist()
+        worst_negative, votes = worst.tolist(), vote.tolist()
         for index, owner in enumerate(self._owners):
             example_score = examples[index]
             keyword_score, keyword = hits.get(owner, (0.0, ""))
@@ -404,7 +411,7 @@ class Matcher:
                     evidence,
                     matched,
                     round(example_score, 4),
-                    round(float(vote[index]), 4),
+                    round(votes[index], 4),
                 )
             )
         candidates.sort(key=lambda c: (-c.score, c.intent_id))
@@ -421,12 +428,20 @@ class Matcher:
     def excluded(self, text: str) -> set[str]:
         """Intents ruled out by a word in normalised text that means another matter."""
         compact = text.replace(" ", "")
-        return {owner for owner, word in self._excludes if word in compact}
+        by_char = self._excludes_by_char
+        return {
+            owner
+            for char in set(compact).intersection(by_char)
+            for owner, word in by_char[char]
+            if word in compact
+        }
 
     def another_matter(self, text: str) -> str | None:
         """A word in normalised text that means another matter whatever topic it names."""
         compact = text.replace(" ", "")
-        return next((word for word in self._other_matters if word in compact), None)
+        by_char = self._other_by_char
+        words = (word for char in set(compact).intersection(by_char) for word in by_char[char])
+        return next((word for word in words if word in compact), None)
 
     def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
         start = int(self._starts[owner])
