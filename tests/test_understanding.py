@@ -77,6 +77,27 @@ def test_the_facet_follows_the_question(engine: Engine, question: str, facet: st
 
 
 @pytest.mark.parametrize(
+    ("question", "topic", "facet"),
+    [
+        ("俺家这光景能吃上低保不", "dibao", "eligibility"),
+        ("俺们村有木有养老驿站", "elderly_care", "where"),
+        ("大班免了保教费，伙食费还交不", "free_kindergarten_fees", "amount"),
+    ],
+)
+def test_looser_wording_still_picks_the_facet(
+    engine: Engine, question: str, topic: str, facet: str
+) -> None:
+    answer = engine.ask(question)  # no cue word: 能…吗, 有没有…, 还交不
+    assert (answer.intent, answer.facet) == (topic, facet)
+
+
+def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -> None:
+    answer = engine.ask("高龄津贴去哪登记")
+    assert (answer.intent, answer.facet) == ("senior_allowance", "where")
+    assert "资料里没有写明" in answer.text and "民政" in answer.text
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "电梯坏了找谁修",

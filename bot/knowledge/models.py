@@ -184,6 +184,8 @@ class Lexicon(_Frozen):
     fillers: tuple[str, ...] = ()
     facet_cues: dict[FacetId, tuple[str, ...]] = {}
     facet_priority: tuple[FacetId, ...] = FACET_IDS
+    # when no cue is found: looser patterns, `*` standing for a few characters (能*吗), in order
+    facet_guesses: dict[FacetId, tuple[str, ...]] = {}
     smalltalk: dict[str, tuple[str, ...]] = {}
     urgent: tuple[str, ...] = ()
     county_aliases: dict[str, tuple[str, ...]] = {}

@@ -9,12 +9,13 @@ from bot.knowledge.models import FacetId, Lexicon, concept_groups, concept_holds
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
 
+GUESS_GAP = 8  # characters a `*` of a facet guess stands for (能*吗: 能直接进同一个园吗)
 SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase (e.g. 你好呀)
 
 
-def _gapped(phrases: Iterable[str]) -> re.Pattern[str]:
+def _gapped(phrases: Iterable[str], gap: int = 4) -> re.Pattern[str]:
     """One pattern for phrases in which `*` stands for a few characters (老公*打我)."""
-    parts = (re.escape(p.replace(" ", "")).replace(r"\*", ".{0,4}") for p in phrases)
+    parts = (re.escape(p.replace(" ", "")).replace(r"\*", f".{{0,{gap}}}") for p in phrases)
     return re.compile("|".join(part for part in parts if part) or "(?!)")
 
 
@@ -25,6 +26,10 @@ class Cues:
         self._facets = [
             (facet, tuple(norm(c) for c in lexicon.facet_cues.get(facet, ()) if norm(c)))
             for facet in lexicon.facet_priority
+        ]
+        self._guesses = [
+            (facet, _gapped(("*".join(map(norm, g.split("*"))) for g in guesses), GUESS_GAP))
+            for facet, guesses in lexicon.facet_guesses.items()
         ]
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
@@ -60,7 +65,8 @@ class Cues:
             for facet, cues in self._facets_pinyin:
                 if any(cue in spoken for cue in cues):
                     return facet
-        return None
+        compact = text.replace(" ", "")
+        return next((facet for facet, guess in self._guesses if guess.search(compact)), None)
 
     def county(self, cleaned: str) -> str | None:
         """The 晋中 county named in the question, if any."""
