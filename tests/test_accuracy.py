@@ -1,8 +1,9 @@
 """Measured accuracy on the held-out sets must not fall below what the README reports.
 
 `test.jsonl` (residents' questions of every kind), `holdout_public.jsonl` (questions from the
-public, most of which must be declined) and `unseen.jsonl` (a later, independently written set of
-every kind) were never tuned on; `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases,
+public, most of which must be declined), `unseen.jsonl` (a later, independently written set of
+every kind) and `later.jsonl` (a month of mixed messages, near-miss heavy, written after the
+other sets) were never tuned on; `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases,
 long messages, danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl`
 and `stress.jsonl` (paraphrase-heavy sets), `declines.jsonl` (near-misses and out-of-scope
 questions), `residents.jsonl` (residents' questions, a quarter paraphrases), `refusals.jsonl`
@@ -28,7 +29,7 @@ DATA = PROJECT_ROOT / "tests" / "data"
 def test_test_split_is_not_copied_into_the_knowledge(engine: Engine) -> None:
     known = {engine.normalise(e) for i in engine.snapshot.intents.values() for e in i.examples}
     known |= {engine.normalise(e) for e in engine.snapshot.out_of_scope.examples}
-    for name in ("test.jsonl", "holdout_public.jsonl", "unseen.jsonl"):
+    for name in ("test.jsonl", "holdout_public.jsonl", "unseen.jsonl", "later.jsonl"):
         rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
         copied = [r["text"] for r in rows if engine.normalise(r["text"]) in known]
         assert copied == [], f"{name} questions found in the knowledge: {copied[:5]}"
@@ -60,6 +61,7 @@ def test_splits_do_not_overlap() -> None:
         "test.jsonl",
         "holdout_public.jsonl",
         "unseen.jsonl",
+        "later.jsonl",
     ]
     sets = {name: _texts(name) for name in names}
     assert all(len(texts) >= 250 for texts in sets.values())
@@ -73,6 +75,7 @@ FLOORS = {
     "test.jsonl": (0.93, 0.021, 0.92),
     "holdout_public.jsonl": (0.89, 0.011, 0.97),
     "unseen.jsonl": (0.95, 0.024, 0.89),
+    "later.jsonl": (0.88, 0.046, 0.88),
 }
 
 
