@@ -18,6 +18,7 @@ from bot.store.masking import contains_personal_data, without_numbers
 from bot.understanding.cues import Cues
 from bot.understanding.decide import (
     FOLLOW_UP,
+    LEAD,
     OUT_OF_SCOPE_CLOSER,
     TWO_TOPICS_NAMED,
     Decision,
@@ -171,6 +172,9 @@ class Engine:
             elif first:
                 result, verdict, facet = first
         top = result.top
+        if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
+            # a long story that leans to a topic it never names, in a part or as a whole: ask
+            verdict = Verdict(Decision.CLARIFY, options=(top.intent_id,), reason="unsure")
         runner = result.candidates[1] if len(result.candidates) > 1 else None
         scores: dict[str, Any] = {
             "score": top.score if top else 0.0,

@@ -7,7 +7,7 @@ import pytest
 from bot.answers import render_plain
 from bot.config import Thresholds
 from bot.engine import Engine
-from bot.understanding.decide import Decision, decide
+from bot.understanding.decide import LEAD, Decision, Verdict, decide
 from bot.understanding.match import Candidate, MatchResult
 from bot.understanding.normalise import clean
 from bot.understanding.pinyin import segment
@@ -423,3 +423,23 @@ def test_a_lone_unsure_topic_is_offered_for_confirmation_not_answered() -> None:
     vague = Candidate("dibao", 0.5, "example", "", 0.5, vote=0.02)
     verdict = decide(MatchResult((vague,), 0.1, ""), Thresholds())
     assert (verdict.decision, verdict.options) == (Decision.CLARIFY, ("dibao",))
+
+
+def test_a_long_story_leaning_to_a_topic_it_never_names_is_asked_about(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # wording that only leans to 养老服务 (a clear lead, no name, no description) answers a
+    # short question, but in a long story it is offered for confirmation
+    leaning = Candidate("elderly_care", 0.45, "example", "", 0.45, vote=0.3)
+    understood = (
+        MatchResult((leaning,), 0.1, ""),
+        Verdict(Decision.ANSWER, "elderly_care", reason=LEAD),
+        None,
+    )
+    monkeypatch.setattr(engine, "_understand", lambda *_: understood)
+    assert engine.ask("老人白天没人管").decision is Decision.ANSWER
+    story = engine.ask("俺爹七十多了一个人住在村里，俺们都在城里上班，周末才回去，心里老是不踏实")
+    assert (story.decision, [o.id for o in story.candidates]) == (
+        Decision.CLARIFY,
+        ["elderly_care"],
+    )

@@ -44,6 +44,7 @@ def described(candidate: Candidate) -> bool:
 
 SAME_WORDING = NEAR_IDENTICAL / 100  # an example asked (nearly) word for word
 FOLLOW_UP = "follow-up"
+LEAD = "clear lead"
 TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
 FOLLOW_UP_REST = 3  # a follow-up (那要带什么材料) says little beyond what it asks, names no topic
@@ -92,7 +93,7 @@ def decide(
         return Verdict(Decision.ANSWER, top.intent_id, reason="confident")
     rival = max(runner_up, match.out_of_scope)
     if specific and top.score >= limits.lead_floor and top.score - rival >= limits.lead_gap:
-        return Verdict(Decision.ANSWER, top.intent_id, reason="clear lead")
+        return Verdict(Decision.ANSWER, top.intent_id, reason=LEAD)
     # a rival only one stray example points to (想上班 beside 俩孩子想上一个幼儿园), while the
     # wording as a whole does not, is a weak rival
     others = (
