@@ -245,8 +245,8 @@ class Engine:
         Parts that read as questions (a question mark, 吗, or a cue such as 怎么申请) come
         before narrative (儿子在外地打零工), so the story does not pick the topic. After an
         out-of-scope decline only a part that names a topic counts (低保咋办？还有驾照咋换);
-        when a word meant another matter, only a part that asks counts (低保户住院，医保报销
-        比例是多少: the question is about 医保, 低保户 only says who asks).
+        when a word meant another matter, only a part that asks and names a topic counts
+        (低保户住院，医保报销比例是多少: the question is about 医保, 低保户 only says who asks).
         """
         commas = re.sub(_SPACE_AS_COMMA, "，", text[:MAX_CHARS])
         parts = [p for p in _QUESTION_PARTS.findall(commas) if self.normalise(p)]
@@ -260,7 +260,7 @@ class Engine:
         for part in [*asking, *narrative]:
             understood = self._understand(part, context, memo)
             top = understood[0].top
-            if named_only and not (top and named(top)):
+            if (named_only or asked_only) and not (top and named(top)):
                 continue
             verdict = understood[1]
             if verdict.decision is Decision.ANSWER and verdict.intent_id not in ruled_out:

@@ -276,6 +276,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "俺家是低保户，想装个宽带，哪家便宜",  # 宽带
         "在养老驿站门口把腿摔了，能起诉他们不",  # 起诉
         "低保户，住院的医保报销比例是多少",  # the topic says who asks; the question is 医保
+        "俺爹住在养老院，他的医保卡在院里能刷不",  # 医保卡*刷: a few characters between
+        "城管给开了罚单，能复议吗",  # the part that asks names no topic
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Literal, get_args
 
@@ -166,6 +167,11 @@ class Intent(_Frozen):
         if "overview" not in self.facets:
             raise ValueError("every intent needs an `overview` facet")
         return self
+
+
+def matter_pattern(word: str) -> re.Pattern[str]:
+    """A word meaning another matter, `*` standing for a few characters (医保卡*刷)."""
+    return re.compile(".{0,6}".join(map(re.escape, word.split("*"))))
 
 
 class OutOfScope(_Frozen):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import Loaded, Problem
-from bot.knowledge.models import Intent, Point, concept_groups, concept_holds
+from bot.knowledge.models import Intent, Point, concept_groups, concept_holds, matter_pattern
 from bot.understanding.normalise import Normaliser
 
 COPY_RUN = 15  # this many characters in a row shared with an article counts as copying
@@ -119,8 +119,9 @@ def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[P
         checks.append((loaded.documents["out_of_scope"], "other_matters", other, every))
     for doc, field, words, wording in checks:
         for index, exclude in enumerate(words):
-            word = norm(exclude)
-            clash = next((text for text, n in wording if word and word in n), None)
+            word = "*".join(map(norm, exclude.split("*")))
+            found = matter_pattern(word.replace(" ", "")).search
+            clash = next((text for text, n in wording if word and found(n.replace(" ", ""))), None)
             if not word or clash is not None:
                 clashes = f"occurs in a topic's own wording {clash!r}"
                 yield doc.problem((field, index), f"excluded {exclude!r} {clashes}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from bot.knowledge.models import Intent, concept_groups
+from bot.knowledge.models import Intent, concept_groups, matter_pattern
 from bot.understanding.pinyin import syllables
 
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
@@ -131,8 +132,8 @@ class Matcher:
         self._excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         # owner, the concept as written, its groups of normalised words
         self._concepts: list[tuple[str, str, tuple[frozenset[str], ...]]] = []
-        other = (norm(word).replace(" ", "") for word in other_matters)
-        self._other_matters = tuple(word for word in other if word)
+        other = ("*".join(map(norm, word.split("*"))).replace(" ", "") for word in other_matters)
+        self._other_matters = tuple(word for word in other if word.strip("*"))
         for intent in intents:
             words = (norm(w).replace(" ", "") for w in intent.excludes)
             self._excludes += [(intent.id, w) for w in words if w]
@@ -209,9 +210,9 @@ class Matcher:
         self._excludes_by_char: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for owner, word in self._excludes:
             self._excludes_by_char[word[0]].append((owner, word))
-        self._other_by_char: dict[str, list[str]] = defaultdict(list)
-        for word in self._other_matters:
-            self._other_by_char[word[0]].append(word)
+        self._other_by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+        for word in self._other_matters:  # `*` stands for a few characters (医保卡*刷)
+            self._other_by_char[word[0]].append(matter_pattern(word))
         # keywords by their first character and first syllable: only those can occur in a text
         self._keys_by_char: dict[str, list[int]] = defaultdict(list)
         self._keys_by_sound: dict[str, list[int]] = defaultdict(list)
@@ -436,12 +437,12 @@ class Matcher:
             if word in compact
         }
 
-    def another_matter(self, text: str) -> str | None:
+    def another_matter(self, text: str) -> re.Pattern[str] | None:
         """A word in normalised text that means another matter whatever topic it names."""
         compact = text.replace(" ", "")
         by_char = self._other_by_char
         words = (word for char in set(compact).intersection(by_char) for word in by_char[char])
-        return next((word for word in words if word in compact), None)
+        return next((word for word in words if word.search(compact)), None)
 
     def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
         start = int(self._starts[owner])
