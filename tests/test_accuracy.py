@@ -8,8 +8,8 @@ long messages, danger), `public_more.jsonl` (public questions sharing topic word
 and `stress.jsonl` (paraphrase-heavy sets), `declines.jsonl` (near-misses and out-of-scope
 questions), `residents.jsonl` (residents' questions, a quarter paraphrases), `refusals.jsonl`
 (near-misses, long stories and other matters to decline), `week.jsonl` (a week's mixed
-messages) and `near.jsonl` (near-misses on every topic) were tuned on; the last seven were each
-measured once before tuning on them began.
+messages), `near.jsonl` and `near2.jsonl` (near-misses on every topic, by two writers) were
+tuned on; the last eight were each measured once before tuning on them began.
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
 """
@@ -60,6 +60,7 @@ def test_splits_do_not_overlap() -> None:
         "refusals.jsonl",
         "week.jsonl",
         "near.jsonl",
+        "near2.jsonl",
         "test.jsonl",
         "holdout_public.jsonl",
         "unseen.jsonl",
@@ -74,10 +75,10 @@ def test_splits_do_not_overlap() -> None:
 
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
-    "test.jsonl": (0.93, 0.021, 0.92),
-    "holdout_public.jsonl": (0.89, 0.011, 0.97),
-    "unseen.jsonl": (0.95, 0.024, 0.89),
-    "later.jsonl": (0.88, 0.046, 0.88),
+    "test.jsonl": (0.95, 0.011, 0.96),
+    "holdout_public.jsonl": (0.89, 0.007, 0.98),
+    "unseen.jsonl": (0.95, 0.022, 0.92),
+    "later.jsonl": (0.88, 0.039, 0.90),
 }
 
 
