@@ -118,11 +118,13 @@ def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[P
         other = loaded.out_of_scope.other_matters
         checks.append((loaded.documents["out_of_scope"], "other_matters", other, every))
     for doc, field, words, wording in checks:
+        written = [text for text, _ in wording]
+        joined = "\n".join(n.replace(" ", "") for _, n in wording)  # one search per word
         for index, exclude in enumerate(words):
-            word = "*".join(map(norm, exclude.split("*")))
-            found = matter_pattern(word.replace(" ", "")).search
-            clash = next((text for text, n in wording if word and found(n.replace(" ", ""))), None)
-            if not word or clash is not None:
+            word = "*".join(map(norm, exclude.split("*"))).replace(" ", "")
+            hit = matter_pattern(word).search(joined) if word.strip("*") else None
+            if not word.strip("*") or hit is not None:
+                clash = written[joined.count("\n", 0, hit.start())] if hit else None
                 clashes = f"occurs in a topic's own wording {clash!r}"
                 yield doc.problem((field, index), f"excluded {exclude!r} {clashes}")
 
