@@ -47,6 +47,7 @@ class Settings(BaseSettings):
         default="jinzhong-minsheng", description="salt for pseudonymous user ids"
     )
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    index_cache_dir: Path | None = Path("data/cache")  # the built index between runs; unset: off
     pid_file: Path = Path("data/bot.pid")  # where a running bot tells reload/rollback its pid
     replay_questions: int = 1000  # logged questions replayed through both engines on reload
     dev_set: Path = PROJECT_ROOT / "tests/data/dev.jsonl"  # reload refuses if accuracy drops
@@ -72,6 +73,11 @@ class Settings(BaseSettings):
                 message = f"ADMIN_IDS must be comma-separated numbers, got {value!r}"
                 raise ValueError(message) from None
         return value
+
+    @field_validator("index_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if value == "" else value  # INDEX_CACHE_DIR= turns the cache off
 
     @field_validator("webhook_secret")
     @classmethod

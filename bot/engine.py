@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from bot import answers
@@ -15,6 +16,7 @@ from bot.config import Thresholds
 from bot.knowledge.models import FacetId
 from bot.knowledge.snapshot import Snapshot
 from bot.store.masking import contains_personal_data, without_numbers
+from bot.understanding import stored
 from bot.understanding.cues import Cues
 from bot.understanding.decide import (
     FOLLOW_UP,
@@ -57,17 +59,26 @@ _CLAUSE = re.compile(rf"[。！？!?；;，,、\n～~…]+|\s{{2,}}|{_SPACE_AS_C
 class Engine:
     """Answers questions from one knowledge snapshot; indexes are built once, here."""
 
-    def __init__(self, snapshot: Snapshot, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        thresholds: Thresholds | None = None,
+        index_cache: Path | None = None,
+    ) -> None:
         self.snapshot = snapshot
         self.thresholds = thresholds or Thresholds()
         self.normalise = Normaliser(snapshot.lexicon)
         self.cues = Cues(snapshot.lexicon, self.normalise)
-        self.matcher = Matcher(
-            snapshot.intents.values(),
-            snapshot.out_of_scope.examples,
-            self.normalise,
-            generic=snapshot.lexicon.generic,
-            other_matters=snapshot.out_of_scope.other_matters,
+        self.matcher = stored.load_or_build(
+            index_cache,
+            snapshot.version,
+            lambda: Matcher(
+                snapshot.intents.values(),
+                snapshot.out_of_scope.examples,
+                self.normalise,
+                generic=snapshot.lexicon.generic,
+                other_matters=snapshot.out_of_scope.other_matters,
+            ),
         )
         generic = snapshot.lexicon.generic
         self._frame = _words(self.normalise(w) for w in generic)

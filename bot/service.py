@@ -26,7 +26,7 @@ def source_texts(settings: Settings) -> SourceTexts | None:
 def build_engine(settings: Settings) -> Engine:
     """Load and validate the knowledge and build an engine; raises KnowledgeError."""
     snapshot = load_snapshot(settings.knowledge_dir, source_texts(settings))
-    return Engine(snapshot, settings.thresholds)
+    return Engine(snapshot, settings.thresholds, settings.index_cache_dir)
 
 
 class Service:

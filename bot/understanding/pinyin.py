@@ -18,14 +18,18 @@ def _toneless(reading: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1)
-def _pinyin_table() -> dict[int, str]:
-    """pypinyin's character table, read as data (importing the package loads 50 MB of phrases)."""
+def table_path() -> Path:
+    """Where pypinyin keeps its character table."""
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("pypinyin is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    table = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
+    return Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+
+
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[int, str]:
+    """pypinyin's character table, read as data (importing the package loads 50 MB of phrases)."""
+    table = json.loads(table_path().read_text(encoding="utf-8"))
     return {int(code): readings for code, readings in table.items()}
 
 
