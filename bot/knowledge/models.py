@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -169,9 +169,19 @@ class Intent(_Frozen):
         return self
 
 
+def gapped(phrase: str, gap: int) -> str:
+    """A regular expression for a phrase in which `*` stands for up to `gap` characters."""
+    return f".{{0,{gap}}}".join(map(re.escape, phrase.replace(" ", "").split("*")))
+
+
+def each_part(change: Callable[[str], str], phrase: str) -> str:
+    """The phrase with `change` (normalising, cleaning) applied between its `*`s."""
+    return "*".join(map(change, phrase.split("*")))
+
+
 def matter_pattern(word: str) -> re.Pattern[str]:
     """A word meaning another matter, `*` standing for a few characters (医保卡*刷)."""
-    return re.compile(".{0,6}".join(map(re.escape, word.split("*"))))
+    return re.compile(gapped(word, 6))
 
 
 class OutOfScope(_Frozen):

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import Loaded, Problem
-from bot.knowledge.models import Intent, Point, concept_groups, concept_holds, matter_pattern
+from bot.knowledge.models import (
+    Intent,
+    Point,
+    concept_groups,
+    concept_holds,
+    each_part,
+    matter_pattern,
+)
 from bot.understanding.normalise import Normaliser
 
 COPY_RUN = 15  # this many characters in a row shared with an article counts as copying
@@ -121,7 +128,7 @@ def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[P
         written = [text for text, _ in wording]
         joined = "\n".join(n.replace(" ", "") for _, n in wording)  # one search per word
         for index, exclude in enumerate(words):
-            word = "*".join(map(norm, exclude.split("*"))).replace(" ", "")
+            word = each_part(norm, exclude).replace(" ", "")
             hit = matter_pattern(word).search(joined) if word.strip("*") else None
             if not word.strip("*") or hit is not None:
                 clash = written[joined.count("\n", 0, hit.start())] if hit else None

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.knowledge.models import FacetId, Lexicon, concept_groups, concept_holds
+from bot.knowledge.models import (
+    FacetId,
+    Lexicon,
+    concept_groups,
+    concept_holds,
+    each_part,
+    gapped,
+)
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
 
@@ -15,7 +22,7 @@ SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase
 
 def _gapped(phrases: Iterable[str], gap: int = 4) -> re.Pattern[str]:
     """One pattern for phrases in which `*` stands for a few characters (老公*打我)."""
-    parts = (re.escape(p.replace(" ", "")).replace(r"\*", f".{{0,{gap}}}") for p in phrases)
+    parts = (gapped(phrase, gap) for phrase in phrases)
     return re.compile("|".join(part for part in parts if part) or "(?!)")
 
 
@@ -28,7 +35,7 @@ class Cues:
             for facet in lexicon.facet_priority
         ]
         self._guesses = [
-            (facet, _gapped(("*".join(map(norm, g.split("*"))) for g in guesses), GUESS_GAP))
+            (facet, _gapped((each_part(norm, g) for g in guesses), GUESS_GAP))
             for facet, guesses in lexicon.facet_guesses.items()
         ]
         self._facets_pinyin = [
@@ -47,7 +54,7 @@ class Cues:
             for u in lexicon.urgent
             if "+" in u
         ]
-        self._refuse = _gapped("*".join(map(clean, w.split("*"))) for w in lexicon.refuse)
+        self._refuse = _gapped(each_part(clean, w) for w in lexicon.refuse)
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._here = tuple(clean(p) for p in lexicon.here if clean(p))
         self._counties = [

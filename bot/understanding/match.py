@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from bot.knowledge.models import Intent, concept_groups, matter_pattern
+from bot.knowledge.models import Intent, concept_groups, each_part, matter_pattern
 from bot.understanding.pinyin import syllables
 
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
@@ -129,14 +129,14 @@ class Matcher:
             self._generic.update(_grams(word, syllables(word)))
         raw: list[tuple[str, str, bool]] = []
         self._keywords: list[tuple[str, str, str | None]] = []  # owner, text, spoken (≥2 sylls)
-        self._excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         # owner, the concept as written, its groups of normalised words
         self._concepts: list[tuple[str, str, tuple[frozenset[str], ...]]] = []
-        other = ("*".join(map(norm, word.split("*"))).replace(" ", "") for word in other_matters)
-        self._other_matters = tuple(word for word in other if word.strip("*"))
+        other = (each_part(norm, word).replace(" ", "") for word in other_matters)
+        matters = [word for word in other if word.strip("*")]
+        excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         for intent in intents:
             words = (norm(w).replace(" ", "") for w in intent.excludes)
-            self._excludes += [(intent.id, w) for w in words if w]
+            excludes += [(intent.id, w) for w in words if w]
             raw += [(intent.id, norm(e), False) for e in (*intent.examples, intent.title)]
             raw += [(intent.id, norm(n), True) for n in intent.negatives]
             for keyword in (*intent.keywords, intent.title):
@@ -208,10 +208,10 @@ class Matcher:
         self._vote_rows[rows, columns] = shares
         # excluded words and other matters by their first character, likewise
         self._excludes_by_char: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for owner, word in self._excludes:
+        for owner, word in excludes:
             self._excludes_by_char[word[0]].append((owner, word))
         self._other_by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
-        for word in self._other_matters:  # `*` stands for a few characters (医保卡*刷)
+        for word in matters:  # `*` stands for a few characters (医保卡*刷)
             self._other_by_char[word[0]].append(matter_pattern(word))
         # keywords by their first character and first syllable: only those can occur in a text
         self._keys_by_char: dict[str, list[int]] = defaultdict(list)
