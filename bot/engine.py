@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -93,15 +93,11 @@ class Engine:
     def match(self, text: str, memo: dict[str, MatchResult] | None = None) -> MatchResult:
         """Ranked candidates for raw text; long messages also clause by clause."""
         memo = {} if memo is None else memo
-
-        def match_once(normalised: str) -> MatchResult:
-            if normalised not in memo:
-                memo[normalised] = self.matcher.match(normalised)
-            return memo[normalised]
-
         whole = self.normalise(text)
         if len(whole) <= LONG_MESSAGE:
-            return match_once(whole)
+            if whole not in memo:
+                memo[whole] = self.matcher.match(whole)
+            return memo[whole]
         clauses = [
             c
             for c in (self.normalise(p) for p in _CLAUSE.split(text[:MAX_CHARS]))
@@ -110,7 +106,16 @@ class Engine:
         if len(clauses) > MAX_CLAUSES:  # the question is usually at the end, sometimes at the start
             clauses = clauses[:3] + clauses[3 - MAX_CLAUSES :]
         windows = clauses if len(clauses) >= 3 else [whole, *clauses]
-        merged = merge([self._heard(w, match_once) for w in dict.fromkeys(windows)])
+        # a short part (去哪能充, 游一次多少钱) counts only for the topics it names, not for a
+        # topic one of whose examples it happens to echo
+        heard = [
+            w
+            for w in dict.fromkeys(windows)
+            if len(w.replace(" ", "")) >= SHORT_PART or self.matcher.names_a_topic(w)
+        ]
+        unknown = [w for w in heard if w not in memo]
+        memo.update(zip(unknown, self.matcher.match_all(unknown), strict=True))
+        merged = merge([self._heard(w, memo[w]) for w in heard] or [NOTHING])
         # 课后托管班 anywhere in the message rules 托育 out, also in the clauses without it;
         # a topic described across clauses (老楼 … 没电梯 … 爬不动) counts as described
         ruled_out = self.matcher.excluded(whole)
@@ -125,14 +130,11 @@ class Engine:
         )
         return replace(merged, candidates=tuple(kept))
 
-    def _heard(self, window: str, match: Callable[[str], MatchResult]) -> MatchResult:
-        """What one part of a long message says: a short part (去哪能充, 游一次多少钱) counts only
-        for the topics it names, not for a topic one of whose examples it happens to echo."""
+    @staticmethod
+    def _heard(window: str, result: MatchResult) -> MatchResult:
+        """What one part of a long message says (a short part: only the topics it names)."""
         if len(window.replace(" ", "")) >= SHORT_PART:
-            return match(window)
-        if not self.matcher.names_a_topic(window):
-            return NOTHING
-        result = match(window)
+            return result
         return replace(result, candidates=tuple(c for c in result.candidates if named(c)))
 
     def _content(self, normalised: str) -> int:

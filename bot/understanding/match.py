@@ -19,7 +19,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +31,10 @@ from bot.understanding.pinyin import syllables
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
 SHOWN = 3  # candidates whose closest example is looked up (for logs and review)
 MAX_CANDIDATES = 8
-RATIO_CHECKED = 20  # entries given the edit-distance check
+RATIO_CHECKED = 20  # entries given the edit-distance check, the closest ones
+RATIO_FLOOR = 0.3  # near-identical wording shares more n-grams than this (0.43 at least seen)
 NAMED_BY = ("keyword", "sound", "concept")  # evidence where the match is a word, not an example
+_KIND = {"~": "sound", "+": "concept"}  # how a keyword hit was found, by its mark
 NEAR_IDENTICAL = 88  # rapidfuzz ratio (0–100) from which wording counts as the same with slips
 
 
@@ -167,7 +169,8 @@ class Matcher:
         owner_index = {owner: i for i, owner in enumerate(self._owners)}
         self._owner_of = np.array([owner_index[o] for o, _, _ in raw], dtype=np.int32)
         self._starts = np.searchsorted(self._owner_of, np.arange(len(self._owners)))
-        self._negative = np.array([n for _, _, n in raw], dtype=bool)
+        self._negative = np.array([n for _, _, n in raw], dtype=np.float64)  # 1.0 = negative
+        self._positive = 1.0 - self._negative
         self._texts = [text for _, text, _ in raw]
         norms = np.zeros((2, len(raw)))
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
@@ -328,16 +331,18 @@ class Matcher:
         example, vote = (known.example, known.vote) if known else (0.0, 0.0)
         return Candidate(intent_id, self.w.concept, "concept", "+" + concept, example, vote)
 
-    def _closest(self, text: str, query: Query) -> npt.NDArray[np.float64]:
-        """Similarity of the question to every entry (0 where nothing is shared)."""
-        sims = np.zeros(len(self._texts))
-        for channel, infos in enumerate(query.infos):
-            dots = _accumulate([(i.texts, i.text_weights) for i in infos], len(self._texts))
+    def _closest(self, texts: Sequence[str], queries: Sequence[Query]) -> npt.NDArray[np.float64]:
+        """Similarity of each question to every entry (0 where nothing is shared): one row each."""
+        size = len(self._texts)
+        sims = np.zeros((len(queries), size))
+        for channel in (0, 1):
+            dots = _accumulate([q.infos[channel] for q in queries], size)
             # the geometric mean of how much of the example the question covers and how much
             # of the question the example explains (each at most 1), computed in place
             covers_example = np.minimum(dots / self._norm2[channel], 1.0)
-            explains_query = np.minimum(dots, query.norm2[channel] or 1.0, out=dots)
-            explains_query /= query.norm2[channel] or 1.0
+            own = np.array([[q.norm2[channel] or 1.0] for q in queries])
+            explains_query = np.minimum(dots, own, out=dots)
+            explains_query /= own
             covers_example *= explains_query
             np.sqrt(covers_example, out=covers_example)
             if channel:
@@ -345,41 +350,72 @@ class Matcher:
             np.maximum(sims, covers_example, out=sims)
         # near-identical wording shares most n-grams, so only the closest few are worth an
         # edit-distance check (a slip like 怎么申情 ~ 怎么申请)
-        checked = min(RATIO_CHECKED, len(sims))
-        nearest = np.argpartition(sims, -checked)[-checked:]
-        for index in nearest:
-            ratio = fuzz.ratio(text, self._texts[index], score_cutoff=NEAR_IDENTICAL)
-            if ratio:
-                sims[index] = max(sims[index], ratio / 100.0)
+        for text, similar in zip(texts, sims, strict=True):
+            close = np.flatnonzero(similar >= RATIO_FLOOR)
+            if len(close) > RATIO_CHECKED:
+                close = close[np.argpartition(similar[close], -RATIO_CHECKED)[-RATIO_CHECKED:]]
+            for index in close.tolist():
+                ratio = fuzz.ratio(text, self._texts[index], score_cutoff=NEAR_IDENTICAL)
+                if ratio:
+                    similar[index] = max(similar[index], ratio / 100.0)
         return sims
 
-    def _vote(self, query: Query) -> npt.NDArray[np.float64]:
-        """Share of the question's weight that points to each owner."""
-        best = np.zeros(len(self._owners))
-        for channel, infos in enumerate(query.infos):
-            votes = self._vote_rows[[i.row for i in infos] or [-1]].sum(axis=0)
+    def _vote(self, queries: Sequence[Query]) -> npt.NDArray[np.float64]:
+        """Share of each question's weight that points to each owner: one row each."""
+        best = np.zeros((len(queries), len(self._owners)))
+        for channel in (0, 1):
+            rows: list[int] = []
+            starts: list[int] = []
+            for query in queries:  # each question's rows, then the empty row (so none is empty)
+                starts.append(len(rows))
+                rows += [i.row for i in query.infos[channel]]
+                rows.append(-1)
+            votes = np.add.reduceat(self._vote_rows[rows], starts, axis=0)
             factor = 1.0 if channel == 0 else self.w.pinyin
             # short questions carry little evidence: a prior weight keeps "谢" from voting 100%
-            np.maximum(best, factor * votes / (query.total[channel] + self.w.vote_prior), out=best)
+            totals = np.array([[q.total[channel] + self.w.vote_prior] for q in queries])
+            np.maximum(best, factor * votes / totals, out=best)
         return best
 
     def match(self, text: str) -> MatchResult:
         """Score every intent for normalised `text`; best first."""
-        sylls = syllables(text)
-        query = self._query(set(_grams(text.replace(" ", ""), sylls)))
-        sims = self._closest(text, query)
-        positive = np.where(self._negative, 0.0, sims)
-        negative = np.where(self._negative, sims, 0.0)
-        best = np.maximum.reduceat(positive, self._starts)
-        worst = np.maximum.reduceat(negative, self._starts)
-        vote = self.w.vote * self._vote(query)
+        return self.match_all([text])[0]
+
+    def match_all(self, texts: Sequence[str]) -> list[MatchResult]:
+        """`match` for several normalised texts at once (the parts of a long message): the
+        examples are compared for all of them together, which is cheaper than one by one."""
+        if not texts:
+            return []
+        sounds = [syllables(text) for text in texts]
+        queries = [
+            self._query(set(_grams(text.replace(" ", ""), sylls)))
+            for text, sylls in zip(texts, sounds, strict=True)
+        ]
+        sims = self._closest(texts, queries)
+        positive = sims * self._positive
+        best = np.maximum.reduceat(positive, self._starts, axis=1)
+        worst = np.maximum.reduceat(sims * self._negative, self._starts, axis=1)
+        votes = self.w.vote * self._vote(queries)
+        examples = np.maximum(best, votes).tolist()  # plain floats: cheaper one by one
+        rows = zip(examples, worst.tolist(), votes.tolist(), strict=True)
+        return [
+            self._ranked(text, sylls, row, positive[n])
+            for n, (text, sylls, row) in enumerate(zip(texts, sounds, rows, strict=True))
+        ]
+
+    def _ranked(
+        self,
+        text: str,
+        sylls: list[str],
+        row: tuple[list[float], list[float], list[float]],
+        positive: npt.NDArray[np.float64],
+    ) -> MatchResult:
+        """One question's candidates from its per-owner example, negative and vote scores."""
+        examples, worst_negative, votes = row
         hits = self._keyword_hits(text, sylls)
         excluded = self.excluded(text)
-
-        candidates = []
+        scored: list[tuple[float, str, int, str, str]] = []
         out_of_scope, oos_text = 0.0, ""
-        examples = np.maximum(best, vote).tolist()  # plain floats: cheaper one by one
-        worst_negative, votes = worst.tolist(), vote.tolist()
         for index, owner in enumerate(self._owners):
             example_score = examples[index]
             keyword_score, keyword = hits.get(owner, (0.0, ""))
@@ -390,12 +426,10 @@ class Matcher:
                 continue
             if owner in excluded:
                 continue
-            kind = {"~": "sound", "+": "concept"}.get(keyword[:1], "keyword")
+            kind = _KIND.get(keyword[:1], "keyword")
             if keyword_score and example_score >= 0.5:
-                score, evidence = (
-                    max(keyword_score, example_score) + self.w.both_bonus,
-                    f"both-{kind}",
-                )
+                score = max(keyword_score, example_score) + self.w.both_bonus
+                evidence = "both-" + kind
             elif keyword_score > example_score:
                 score, evidence = keyword_score, kind
             else:
@@ -404,22 +438,19 @@ class Matcher:
             if pull > 0:
                 score -= 1.5 * pull
                 evidence += "-negative"
-            matched = keyword if evidence.startswith(NAMED_BY) else str(index)
-            candidates.append(
-                Candidate(
-                    owner,
-                    round(min(score, 1.0), 4),
-                    evidence,
-                    matched,
-                    round(example_score, 4),
-                    round(votes[index], 4),
-                )
-            )
-        candidates.sort(key=lambda c: (-c.score, c.intent_id))
-        for rank, c in enumerate(candidates[:SHOWN]):  # closest example, only where it is shown
-            if c.evidence.startswith(("example", "both")):
-                candidates[rank] = replace(c, matched=self._best_text(int(c.matched), positive))
-        return MatchResult(tuple(candidates[:MAX_CANDIDATES]), round(out_of_scope, 4), oos_text)
+            scored.append((round(min(score, 1.0), 4), owner, index, evidence, keyword))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        candidates = []
+        for rank, (score, owner, index, evidence, keyword) in enumerate(scored[:MAX_CANDIDATES]):
+            if evidence.startswith(NAMED_BY):
+                matched = keyword
+            elif rank < SHOWN:  # the closest example, only where it is shown (logs, review)
+                matched = self._best_text(index, positive)
+            else:
+                matched = ""
+            example, share = round(examples[index], 4), round(votes[index], 4)
+            candidates.append(Candidate(owner, score, evidence, matched, example, share))
+        return MatchResult(tuple(candidates), round(out_of_scope, 4), oos_text)
 
     def names_a_topic(self, text: str) -> bool:
         """Whether normalised text names a topic by a keyword, its sound or a concept (cheap:
@@ -450,13 +481,18 @@ class Matcher:
         return self._texts[start + int(np.argmax(sims[start:end]))]
 
 
-def _accumulate(postings: list[Posting], size: int) -> npt.NDArray[np.float64]:
-    """Sum the weighted postings per index (one bincount)."""
-    if not postings:
-        return np.zeros(size)
-    indices, weights = zip(*postings, strict=True)
-    summed = np.bincount(np.concatenate(indices), np.concatenate(weights), minlength=size)
-    return summed.astype(np.float64)
+def _accumulate(rows: list[list[GramInfo]], size: int) -> npt.NDArray[np.float64]:
+    """Sum each question's weighted postings per entry: a row per question, one bincount."""
+    found = [(n, infos) for n, infos in enumerate(rows) if infos]
+    if not found:
+        return np.zeros((len(rows), size))
+    indices = np.concatenate([info.texts for _, infos in found for info in infos])
+    weights = np.concatenate([info.text_weights for _, infos in found for info in infos])
+    if len(rows) > 1:  # row n's entries are counted at n * size + entry
+        lengths = [sum(len(info.texts) for info in infos) for _, infos in found]
+        indices = indices + np.repeat([n * size for n, _ in found], lengths)
+    summed = np.bincount(indices, weights, minlength=len(rows) * size)
+    return summed.reshape(len(rows), size).astype(np.float64)
 
 
 def _norm2(grams: Grams) -> float:
