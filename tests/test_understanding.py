@@ -278,15 +278,30 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "低保户，住院的医保报销比例是多少",  # the topic says who asks; the question is 医保
         "俺爹住在养老院，他的医保卡在院里能刷不",  # 医保卡*刷: a few characters between
         "城管给开了罚单，能复议吗",  # the part that asks names no topic
+        "俺家领着低保 村里有人说俺家装穷 这算不算造谣",  # 造谣: a dispute, not the topic
+        "托育园的老师说娃老夜醒 晚上咋哄才能睡整觉",  # 夜醒: child rearing
+        "装电梯那阵子 施工队的包工头把工人工钱卷跑了",  # 包工头: a builder's dispute
+        "高龄津贴到账那天 手机上来了个中奖了的短信 点不点",  # 中奖了: a scam
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
     assert engine.ask(question).decision is Decision.DECLINE
 
 
-def test_a_second_question_about_another_matter_leaves_the_first_answered(engine: Engine) -> None:
-    answer = engine.ask("低保要准备什么材料？另外考驾照去哪个驾校好")
-    assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("低保要准备什么材料？另外考驾照去哪个驾校好", "dibao"),
+        # 是不是 and 问下 ask as plainly as 吗 does
+        ("大班保教费是不是全免了 另外明天限行尾号是几", "free_kindergarten_fees"),
+        ("问下长幼同园的条件 顺便问问今天限号不", "sibling_kindergarten"),
+    ],
+)
+def test_a_second_question_about_another_matter_leaves_the_first_answered(
+    engine: Engine, question: str, intent: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, intent)
 
 
 def test_a_topic_named_once_in_a_long_unpunctuated_message_is_answered(engine: Engine) -> None:
