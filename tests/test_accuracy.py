@@ -1,16 +1,19 @@
 """Measured accuracy on the held-out sets must not fall below what the README reports.
 
-`test.jsonl` (residents' questions of every kind), `holdout_public.jsonl` (questions from the
-public, most of which must be declined), `unseen.jsonl` (a later, independently written set of
-every kind), `later.jsonl` (a month of mixed messages, near-miss heavy, written after the
-other sets) and `near3.jsonl` (near-misses on every topic by a third writer, with in-scope
-questions sharing their backgrounds) were never tuned on; `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases,
-long messages, danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl`
-and `stress.jsonl` (paraphrase-heavy sets), `declines.jsonl` (near-misses and out-of-scope
+Never tuned on: `test.jsonl` (residents' questions of every kind), `holdout_public.jsonl`
+(questions from the public, most of which must be declined), `unseen.jsonl` (a later,
+independently written set of every kind), `later.jsonl` (a month of mixed messages, near-miss
+heavy, written after the other sets) and `near3.jsonl` (near-misses on every topic by a third
+writer, with in-scope questions sharing their backgrounds).
+
+Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
+danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
+`stress.jsonl` (paraphrase-heavy sets), `declines.jsonl` (near-misses and out-of-scope
 questions), `residents.jsonl` (residents' questions, a quarter paraphrases), `refusals.jsonl`
 (near-misses, long stories and other matters to decline), `week.jsonl` (a week's mixed
-messages), `near.jsonl` and `near2.jsonl` (near-misses on every topic, by two writers) were
-tuned on; the last eight were each measured once before tuning on them began.
+messages), `near.jsonl` and `near2.jsonl` (near-misses on every topic, by two writers); the
+last eight were each measured once before tuning on them began.
+
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
 """

@@ -460,3 +460,14 @@ def test_a_long_story_leaning_to_a_topic_it_never_names_is_asked_about(
         Decision.CLARIFY,
         ["elderly_care"],
     )
+
+
+def test_the_parts_of_a_long_message_score_together_as_they_do_alone(engine: Engine) -> None:
+    parts = [
+        engine.normalise(p)
+        for p in ("我爸去年做了膝盖手术", "看新闻说老小区可以加装电梯", "低包咋申请", "谢谢")
+    ]
+    together = engine.matcher.match_all(parts)
+    assert together == [engine.matcher.match(p) for p in parts]
+    assert together[1].top is not None and together[1].top.intent_id == "elevator_retrofit"
+    assert together[2].top is not None and together[2].top.intent_id == "dibao"
