@@ -87,6 +87,7 @@ class Engine:
         self._frame = _words(self.normalise(w) for w in generic)
         cues = snapshot.lexicon.facet_cues.values()
         self._asking = _words(self.normalise(w) for w in itertools.chain(generic, *cues))
+        self._status = _words(self.normalise(w) for w in snapshot.lexicon.status)
 
     @property
     def version(self) -> str:
@@ -140,6 +141,13 @@ class Engine:
             return result
         return replace(result, candidates=tuple(c for c in result.candidates if named(c)))
 
+    def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
+        """Of the topics a message names, the first not named only as who is asking:
+        低保户能领育儿补贴吗 asks about 育儿补贴."""
+        named_apart = self.matcher.named_topics(self._status.sub("，", normalised))
+        named_apart |= self.matcher.described(normalised).keys()  # 低保 helps describe 助学
+        return next((t for t in topics if t in named_apart), topics[0])
+
     def _content(self, normalised: str) -> int:
         """Characters beyond question words (具体怎么申请 has none)."""
         return len(self._frame.sub("", normalised.replace(" ", "")))
@@ -180,13 +188,22 @@ class Engine:
             first = self._first_clear_question(text, known_context, memo, named_only, asked_only)
             if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
                 topics = verdict.options
-                if first:
+                if first and first[1].intent_id in topics:  # the first clear question's, unless
+                    topics = (first[1].intent_id, *(t for t in topics if t != first[1].intent_id))
+                chosen = self._asked_about(topics, normalised)  # it only says who asks
+                if first and chosen == first[1].intent_id:
                     result, verdict, facet = first
-                chosen = verdict.intent_id if first else topics[0]
                 related = tuple(i for i in topics if i != chosen)
                 verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
             elif first:
                 result, verdict, facet = first
+        elif verdict.intent_id and self._status.search(normalised):  # an answer naming a status
+            # 吃低保的人家，娃上高中有补助没: the topic named as who asks gives way to another
+            named_too = [c.intent_id for c in result.candidates[1:] if named(c)]
+            chosen = self._asked_about((verdict.intent_id, *named_too), normalised)
+            if chosen != verdict.intent_id:
+                related = (verdict.intent_id,)
+                verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask

@@ -402,6 +402,22 @@ def test_two_named_topics_answer_one_and_point_to_the_other(engine: Engine) -> N
     assert "接着问" in render_plain(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "asked", "status"),
+    [
+        ("俺家是低保户，房子是土坯的快塌了，能给改造不", "rural_housing_renovation", "dibao"),
+        ("吃低保的人家，闺女上初中能有助学金不", "education", "dibao"),
+        ("领着高龄津贴的老人住养老院要多少钱", "elderly_care", "senior_allowance"),
+    ],
+)
+def test_a_topic_named_as_who_asks_gives_way_to_the_topic_asked_about(
+    engine: Engine, question: str, asked: str, status: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, asked)
+    assert [option.id for option in answer.related] == [status]
+
+
 def test_several_questions_answer_the_first_and_point_to_the_next(engine: Engine) -> None:
     answer = engine.ask("长幼同园去哪报名？另外育儿补贴一年多少钱？")
     assert answer.intent == "sibling_kindergarten"

@@ -209,6 +209,8 @@ class Lexicon(_Frozen):
     here: tuple[str, ...] = ()  # words that put a question back in 晋中 (咱县里, 本地)
     refuse: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()
+    # a topic named as who is asking (低保户, 领着高龄津贴的): another topic named is the one asked
+    status: tuple[str, ...] = ()
 
     @field_validator("county_aliases")
     @classmethod

@@ -455,7 +455,11 @@ class Matcher:
     def names_a_topic(self, text: str) -> bool:
         """Whether normalised text names a topic by a keyword, its sound or a concept (cheap:
         no example is compared)."""
-        return bool(self._keyword_hits(text, syllables(text)).keys() - self.excluded(text))
+        return bool(self.named_topics(text))
+
+    def named_topics(self, text: str) -> set[str]:
+        """The topics normalised text names by a keyword, its sound or a concept."""
+        return self._keyword_hits(text, syllables(text)).keys() - self.excluded(text)
 
     def excluded(self, text: str) -> set[str]:
         """Intents ruled out by a word in normalised text that means another matter."""
