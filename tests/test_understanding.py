@@ -487,3 +487,18 @@ def test_the_parts_of_a_long_message_score_together_as_they_do_alone(engine: Eng
     assert together == [engine.matcher.match(p) for p in parts]
     assert together[1].top is not None and together[1].top.intent_id == "elevator_retrofit"
     assert together[2].top is not None and together[2].top.intent_id == "dibao"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "facet"),
+    [
+        ("低保今年有啥新变化", "dibao", "progress"),  # 新变化 asks how it is going
+        ("俺娃九月念一年级 入学得带啥材料", "education", "materials"),
+        ("高林津贴咋领", "senior_allowance", "how_to_apply"),  # -ng typed as -n
+    ],
+)
+def test_short_questions_naming_the_topic_get_the_facet_asked(
+    engine: Engine, question: str, intent: str, facet: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, intent, facet)
