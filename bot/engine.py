@@ -141,6 +141,47 @@ class Engine:
             return result
         return replace(result, candidates=tuple(c for c in result.candidates if named(c)))
 
+    def _the_question(
+        self,
+        text: str,
+        understood: tuple[MatchResult, Verdict, FacetId | None],
+        context: str | None,
+        memo: dict[str, MatchResult],
+    ) -> tuple[MatchResult, Verdict, FacetId | None, tuple[str, ...]]:
+        """What a message asks about when it asks several things or names several topics, with
+        the other topics it names (shown under the answer)."""
+        result, verdict, facet = understood
+        normalised = self.normalise(text)
+        related: tuple[str, ...] = ()
+        # several questions in one message: answer the first that is clear on its own
+        if verdict.decision is Decision.CLARIFY or verdict.reason in (
+            OUT_OF_SCOPE_CLOSER,
+            ANOTHER_MATTER,
+        ):
+            named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
+            # 低保户住院，医保报销比例是多少: only a part worded as a question is the question
+            asked_only = self.matcher.another_matter(normalised) is not None
+            first = self._first_clear_question(text, context, memo, named_only, asked_only)
+            if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
+                topics = verdict.options
+                if first and first[1].intent_id in topics:  # the first clear question's, unless
+                    topics = (first[1].intent_id, *(t for t in topics if t != first[1].intent_id))
+                chosen = self._asked_about(topics, normalised)  # it only says who asks
+                if first and chosen == first[1].intent_id:
+                    result, verdict, facet = first
+                related = tuple(i for i in topics if i != chosen)
+                verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
+            elif first:
+                result, verdict, facet = first
+        elif verdict.intent_id and self._status.search(normalised):  # an answer naming a status
+            # 吃低保的人家，娃上高中有补助没: the topic named as who asks gives way to another
+            named_too = [c.intent_id for c in result.candidates[1:] if named(c)]
+            chosen = self._asked_about((verdict.intent_id, *named_too), normalised)
+            if chosen != verdict.intent_id:
+                related = (verdict.intent_id,)
+                verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
+        return result, verdict, facet, related
+
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
         """Of the topics a message names, the first not named only as who is asking:
         低保户能领育儿补贴吗 asks about 育儿补贴."""
@@ -174,36 +215,9 @@ class Engine:
             return reply(Decision.DECLINE, answers.EMPTY, reason="empty")
 
         known_context = context if context in self.snapshot.intents else None
-        related: tuple[str, ...] = ()  # other topics the message names, shown under the answer
         memo: dict[str, MatchResult] = {}
-        result, verdict, facet = self._understand(text, known_context, memo)
-        # several questions in one message: answer the first that is clear on its own
-        if verdict.decision is Decision.CLARIFY or verdict.reason in (
-            OUT_OF_SCOPE_CLOSER,
-            ANOTHER_MATTER,
-        ):
-            named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
-            # 低保户住院，医保报销比例是多少: only a part worded as a question is the question
-            asked_only = self.matcher.another_matter(normalised) is not None
-            first = self._first_clear_question(text, known_context, memo, named_only, asked_only)
-            if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
-                topics = verdict.options
-                if first and first[1].intent_id in topics:  # the first clear question's, unless
-                    topics = (first[1].intent_id, *(t for t in topics if t != first[1].intent_id))
-                chosen = self._asked_about(topics, normalised)  # it only says who asks
-                if first and chosen == first[1].intent_id:
-                    result, verdict, facet = first
-                related = tuple(i for i in topics if i != chosen)
-                verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
-            elif first:
-                result, verdict, facet = first
-        elif verdict.intent_id and self._status.search(normalised):  # an answer naming a status
-            # 吃低保的人家，娃上高中有补助没: the topic named as who asks gives way to another
-            named_too = [c.intent_id for c in result.candidates[1:] if named(c)]
-            chosen = self._asked_about((verdict.intent_id, *named_too), normalised)
-            if chosen != verdict.intent_id:
-                related = (verdict.intent_id,)
-                verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
+        understood = self._understand(text, known_context, memo)
+        result, verdict, facet, related = self._the_question(text, understood, known_context, memo)
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask
