@@ -502,3 +502,22 @@ def test_short_questions_naming_the_topic_get_the_facet_asked(
 ) -> None:
     answer = engine.ask(question)
     assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, intent, facet)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("给俺爹交城乡居民养老保险 一年最少交多少", "pension_insurance"),  # 交城 is a county
+        ("俺家长子在外地打工不管家 俺老两口没收入能吃低保不", "dibao"),  # 长子 is a county
+        ("要是房子鉴定成危房了 改造的话能补多少钱", "rural_housing_renovation"),  # not fraud
+    ],
+)
+def test_words_that_only_look_like_another_place_or_fraud_are_answered(
+    engine: Engine, question: str, intent: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, intent)
+
+
+def test_asking_for_a_sound_house_to_be_rated_unsafe_is_refused(engine: Engine) -> None:
+    assert engine.ask("能不能托人把俺家好好的房子鉴定成危房").reason == "refused"
