@@ -9,7 +9,8 @@ writer, with in-scope questions sharing their backgrounds).
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
 `stress.jsonl` (paraphrase-heavy sets), `declines.jsonl` (near-misses and out-of-scope
-questions), `residents.jsonl` (residents' questions, a quarter paraphrases), `refusals.jsonl`
+questions), `residents.jsonl` (residents' questions, a quarter paraphrases), `residents2.jsonl`
+(residents' questions wrapped in their lives), `refusals.jsonl`
 (near-misses, long stories and other matters to decline), `week.jsonl` (a week's mixed
 messages), `near.jsonl`, `near2.jsonl`, `near4.jsonl` and `near5.jsonl` (near-misses on every
 topic, by four writers) and `public2.jsonl` (questions the public sends a city hotline); all but the
@@ -70,6 +71,7 @@ def test_splits_do_not_overlap() -> None:
         "near4.jsonl",
         "public2.jsonl",
         "near5.jsonl",
+        "residents2.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
