@@ -41,10 +41,11 @@ MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 _ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
-# a part worded as a question, in raw or normalised text (啥 → 什么): 是不是, 有没有 and
+# a part worded as a question, in raw or normalised text (啥 → 什么): 谁, 是不是, 有没有 and
 # 问下/请问 included
 _QUESTION_WORDS = re.compile(
-    r"[？?]|吗|么|呢|不$|哪|多少|多久|多长|几点|几天|几号|几月|(.)[不没]\1|问下|问一下|问个|请问|想问"
+    r"[？?]|吗|么|呢|不$|哪|谁|多少|多久|多长|几点|几天|几号|几月|几户|(.)[不没]\1"
+    r"|问下|问一下|问个|请问|想问"
 )
 
 

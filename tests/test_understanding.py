@@ -295,6 +295,8 @@ def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, que
         # 是不是 and 问下 ask as plainly as 吗 does
         ("大班保教费是不是全免了 另外明天限行尾号是几", "free_kindergarten_fees"),
         ("问下长幼同园的条件 顺便问问今天限号不", "sibling_kindergarten"),
+        ("育儿补贴谁能领 对了小区停车费谁定的", "childcare_subsidy"),  # 谁 asks too
+        ("老楼加装电梯得几户同意 另外明天限行尾号是几", "elevator_retrofit"),
     ],
 )
 def test_a_second_question_about_another_matter_leaves_the_first_answered(
