@@ -39,12 +39,12 @@ LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clau
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
-_ASKS = re.compile(r"[？?]|吗|么|呢|不[？?。]?$")
+_ASKS = re.compile(r"[？?]|吗|么|(?<!着)呢|不[？?。]?$")  # 交着呢 only tells
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # a part worded as a question, in raw or normalised text (啥 → 什么): 谁, 是不是, 有没有 and
 # 问下/请问 included
 _QUESTION_WORDS = re.compile(
-    r"[？?]|吗|么|呢|不$|哪|谁|多少|多久|多长|几点|几天|几号|几月|几户|(.)[不没]\1"
+    r"[？?]|吗|么|(?<!着)呢|不$|哪|谁|多少|多久|多长|几点|几天|几号|几月|几户|(.)[不没]\1"
     r"|问下|问一下|问个|请问|想问"
 )
 
@@ -55,8 +55,9 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in found) or "(?!)")
 
 
-# residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的
-_SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+# residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
+# number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
+_SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
 _CLAUSE = re.compile(rf"[。！？!?；;，,、\n～~…]+|\s{{2,}}|{_SPACE_AS_COMMA}")
 
 
@@ -301,7 +302,6 @@ class Engine:
         if len(parts) < 2:
             return None
         asking = [p for p in parts if _ASKS.search(p) or self.cues.facet(self.normalise(p))]
-        ruled_out = self.matcher.excluded(self.normalise(text))  # 加装的电梯 … 坏了没人修
         if asked_only:  # 低保户住院 says who asks, not what
             asking = [p for p in parts if any(map(_QUESTION_WORDS.search, (p, self.normalise(p))))]
         narrative = [] if asked_only else [p for p in parts if p not in asking]
@@ -311,6 +311,11 @@ class Engine:
             if (named_only or asked_only) and not (top and named(top)):
                 continue
             verdict = understood[1]
+            # a word ruling a topic out holds for the story around the question (加装的电梯 …
+            # 坏了没人修), not for another question beside it (门禁卡丢了咋补，还有加装电梯咋申请)
+            others = asking if part in asking else []
+            story = "".join(p for p in parts if p == part or p not in others)
+            ruled_out = self.matcher.excluded(self.normalise(story))
             if verdict.decision is Decision.ANSWER and verdict.intent_id not in ruled_out:
                 return understood
         return None

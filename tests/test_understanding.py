@@ -297,6 +297,9 @@ def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, que
         ("问下长幼同园的条件 顺便问问今天限号不", "sibling_kindergarten"),
         ("育儿补贴谁能领 对了小区停车费谁定的", "childcare_subsidy"),  # 谁 asks too
         ("老楼加装电梯得几户同意 另外明天限行尾号是几", "elevator_retrofit"),
+        # a word ruling the topic out (门禁卡) sits in the other question, not in this one's story
+        ("电梯门禁卡丢了去哪补办？另外老楼加装电梯要几户同意", "elevator_retrofit"),
+        ("两个事 1长幼同园咋报名 2小区停车费谁收", "sibling_kindergarten"),  # numbered
     ],
 )
 def test_a_second_question_about_another_matter_leaves_the_first_answered(
