@@ -515,6 +515,9 @@ def test_short_questions_naming_the_topic_get_the_facet_asked(
         ("给俺爹交城乡居民养老保险 一年最少交多少", "pension_insurance"),  # 交城 is a county
         ("俺家长子在外地打工不管家 俺老两口没收入能吃低保不", "dibao"),  # 长子 is a county
         ("要是房子鉴定成危房了 改造的话能补多少钱", "rural_housing_renovation"),  # not fraud
+        ("老二能跟老大同园吗 这个小程序挺好用", "sibling_kindergarten"),  # 老大同园: not 大同
+        ("我妈一个人在和顺农村 我在太原打工 她想申请低保咋办", "dibao"),  # 和顺 is here
+        ("低保标准多少？俺家燃气灶老打不着火", "dibao"),  # 打不着火 is no fire
     ],
 )
 def test_words_that_only_look_like_another_place_or_fraud_are_answered(

@@ -57,6 +57,7 @@ class Cues:
         self._refuse = _gapped(each_part(clean, w) for w in lexicon.refuse)
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._here = tuple(clean(p) for p in lexicon.here if clean(p))
+        self._not_places = tuple(clean(p) for p in lexicon.not_places if clean(p))
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -87,6 +88,8 @@ class Cues:
         speaks of here (北京的专家来咱县里)."""
         if "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here):
             return None
+        for word in self._not_places:
+            cleaned = cleaned.replace(word, "，")
         return next((place for place in self._elsewhere if place in cleaned), None)
 
     def refuse(self, cleaned: str) -> bool:
