@@ -146,6 +146,7 @@ class Engine:
     def _the_question(
         self,
         text: str,
+        normalised: str,
         understood: tuple[MatchResult, Verdict, FacetId | None],
         context: str | None,
         memo: dict[str, MatchResult],
@@ -153,7 +154,6 @@ class Engine:
         """What a message asks about when it asks several things or names several topics, with
         the other topics it names (shown under the answer)."""
         result, verdict, facet = understood
-        normalised = self.normalise(text)
         related: tuple[str, ...] = ()
         # several questions in one message: answer the first that is clear on its own
         if verdict.decision is Decision.CLARIFY or verdict.reason in (
@@ -219,7 +219,9 @@ class Engine:
         known_context = context if context in self.snapshot.intents else None
         memo: dict[str, MatchResult] = {}
         understood = self._understand(text, known_context, memo)
-        result, verdict, facet, related = self._the_question(text, understood, known_context, memo)
+        result, verdict, facet, related = self._the_question(
+            text, normalised, understood, known_context, memo
+        )
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask
@@ -311,12 +313,13 @@ class Engine:
             if (named_only or asked_only) and not (top and named(top)):
                 continue
             verdict = understood[1]
+            if verdict.decision is not Decision.ANSWER:
+                continue
             # a word ruling a topic out holds for the story around the question (加装的电梯 …
             # 坏了没人修), not for another question beside it (门禁卡丢了咋补，还有加装电梯咋申请)
             others = asking if part in asking else []
             story = "".join(p for p in parts if p == part or p not in others)
-            ruled_out = self.matcher.excluded(self.normalise(story))
-            if verdict.decision is Decision.ANSWER and verdict.intent_id not in ruled_out:
+            if verdict.intent_id not in self.matcher.excluded(self.normalise(story)):
                 return understood
         return None
 
