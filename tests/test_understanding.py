@@ -174,6 +174,13 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
+    "question", ["娃的户口本找不着了 娃也找不着了", "孩子找不到了 到处找不到", "老公打我手机都摔了"]
+)
+def test_danger_is_seen_beside_an_everyday_phrase(engine: Engine, question: str) -> None:
+    assert engine.ask(question).decision is Decision.URGENT
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "燃气表没气了咋充值",
@@ -181,6 +188,10 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
         "钥匙锁在屋里了找谁开锁",
         "物业电话老是找不到人",
         "中风以后半边身子不灵活，能申请康复吗",
+        "电脑中毒了 文件都打不开",  # a virus, not poison
+        "户口本找不着了 娃上学要用咋补",  # a lost document, not a lost child
+        "五十多了到处找不到工作 有啥门路",
+        "房贷压得俺喘不过气",
     ],
 )
 def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question: str) -> None:

@@ -204,6 +204,7 @@ class Lexicon(_Frozen):
     facet_guesses: dict[FacetId, tuple[str, ...]] = {}
     smalltalk: dict[str, tuple[str, ...]] = {}
     urgent: tuple[str, ...] = ()
+    not_urgent: tuple[str, ...] = ()  # words hiding a danger word (手机中毒, 户口本找不着了)
     county_aliases: dict[str, tuple[str, ...]] = {}
     elsewhere: tuple[str, ...] = ()
     here: tuple[str, ...] = ()  # words that put a question back in 晋中 (咱县里, 本地)

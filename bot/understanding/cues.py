@@ -54,6 +54,7 @@ class Cues:
             for u in lexicon.urgent
             if "+" in u
         ]
+        self._not_urgent = _gapped(lexicon.not_urgent)
         self._refuse = _gapped(each_part(clean, w) for w in lexicon.refuse)
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._here = tuple(clean(p) for p in lexicon.here if clean(p))
@@ -98,7 +99,7 @@ class Cues:
 
     def urgent(self, cleaned: str) -> bool:
         """Whether the message signals danger to life or violence."""
-        compact = cleaned.replace(" ", "")
+        compact = self._not_urgent.sub("，", cleaned.replace(" ", ""))
         if self._urgent.search(compact) is not None:
             return True
         return any(concept_holds(groups, compact) for groups in self._urgent_together)
