@@ -296,6 +296,7 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "托育园的老师说娃老夜醒 晚上咋哄才能睡整觉",  # 夜醒: child rearing
         "装电梯那阵子 施工队的包工头把工人工钱卷跑了",  # 包工头: a builder's dispute
         "高龄津贴到账那天 手机上来了个中奖了的短信 点不点",  # 中奖了: a scam
+        "孩子正领着育儿补贴呢 带她坐高铁要不要买票",  # 正…呢 tells, only 要不要 asks
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -314,6 +315,10 @@ def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, que
         # a word ruling the topic out (门禁卡) sits in the other question, not in this one's story
         ("电梯门禁卡丢了去哪补办？另外老楼加装电梯要几户同意", "elevator_retrofit"),
         ("两个事 1长幼同园咋报名 2小区停车费谁收", "sibling_kindergarten"),  # numbered
+        # 对吧, V了没 and A-not-A end a question too
+        ("高龄津贴八十岁就能领对吧 另外孩子打疫苗去哪", "senior_allowance"),
+        ("孩子疫苗本丢了咋补 长幼同园报上了没", "sibling_kindergarten"),
+        ("加装电梯要几户签字？再就是医保卡丢了补不补", "elevator_retrofit"),
     ],
 )
 def test_a_second_question_about_another_matter_leaves_the_first_answered(
