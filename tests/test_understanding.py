@@ -372,6 +372,11 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("姐姐在县幼儿园上中班，弟弟明年能跟着进一个园不", "sibling_kindergarten"),
         ("想在路口支个摊卖煎饼，该找谁打招呼", "urban_management"),  # few words echo examples
         ("二楼那户死活不签字，咱这电梯还能装成不", "elevator_retrofit"),
+        # what residents unsure of a policy's name call it
+        ("给困难户的那个钱得咋申请", "dibao"),
+        ("俺娘瘫在炕上好几年了 那个失能的钱能领不", "senior_allowance"),
+        ("那个育儿钱啥时候发", "childcare_subsidy"),
+        ("给老人家改造的事找谁", "aging_retrofit"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
