@@ -432,6 +432,23 @@ def test_two_named_topics_answer_one_and_point_to_the_other(engine: Engine) -> N
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "村委会那台机器能查俺交了几年养老保险不",
+        "社保点能给查查养老保险缴费不",
+        "想在家门口查养老保险交上没有",
+    ],
+)
+def test_checking_pension_contributions_nearby_is_the_service_point(
+    engine: Engine, question: str
+) -> None:
+    # where to look up one's contributions is the service points' topic, not the pension's
+    answer = engine.ask(question)
+    assert answer.decision is Decision.ANSWER
+    assert answer.intent == "employment_social_security_points"
+
+
+@pytest.mark.parametrize(
     ("question", "asked", "status"),
     [
         ("俺家是低保户，房子是土坯的快塌了，能给改造不", "rural_housing_renovation", "dibao"),
