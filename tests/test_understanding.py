@@ -377,6 +377,9 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("俺娘瘫在炕上好几年了 那个失能的钱能领不", "senior_allowance"),
         ("那个育儿钱啥时候发", "childcare_subsidy"),
         ("给老人家改造的事找谁", "aging_retrofit"),
+        ("姐弟一个园的事咋弄", "sibling_kindergarten"),
+        ("中班也免吗", "free_kindergarten_fees"),
+        ("执法的那些人进小区办公了 咋找", "urban_management"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
