@@ -49,6 +49,8 @@ def test_pinyin_input_is_segmented() -> None:
         ("childcare subsidy 怎么申请", "childcare_subsidy"),
         ("俺们楼想装 elevator, how much", "elevator_retrofit"),
         ("family doctor 咋签约", "healthcare"),
+        ("自助一休机咋查养老钱交了几年", "employment_social_security_points"),  # 体 typed as 休
+        ("镇上有没有社保self-service机器", "employment_social_security_points"),
     ],
 )
 def test_typos_homophones_pinyin_english_and_traditional_reach_the_topic(
@@ -380,6 +382,7 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("姐弟一个园的事咋弄", "sibling_kindergarten"),
         ("中班也免吗", "free_kindergarten_fees"),
         ("执法的那些人进小区办公了 咋找", "urban_management"),
+        ("住六楼的老人想让楼里添一部梯子 钱咋摊", "elevator_retrofit"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
