@@ -402,6 +402,8 @@ def test_a_description_spread_over_a_long_message_is_recognised(engine: Engine) 
 
 def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine: Engine) -> None:
     assert engine.ask("北京的专家来咱县里坐诊，咋挂号").intent == "healthcare"
+    son_away = engine.ask("儿子在太原打工 我们村里的就业社保服务点能办些啥")
+    assert son_away.intent == "employment_social_security_points"  # 我们村 is here
     assert engine.ask("北京的家庭医生怎么签约").decision is Decision.DECLINE
     neighbour = engine.ask("汾阳的低保在哪申请")  # a county of a neighbouring city
     assert (neighbour.decision, neighbour.reason) == (Decision.DECLINE, "elsewhere")
