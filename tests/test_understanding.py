@@ -405,6 +405,11 @@ def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine:
     son_away = engine.ask("儿子在太原打工 我们村里的就业社保服务点能办些啥")
     assert son_away.intent == "employment_social_security_points"  # 我们村 is here
     assert engine.ask("北京的家庭医生怎么签约").decision is Decision.DECLINE
+    # where a relative works is the family's story, not the place asked about
+    assert engine.ask("闺女在北京上班顾不上我 俺一个人过 低保咋申请").intent == "dibao"
+    assert engine.ask("听说太原的专家下来坐诊 在哪挂号").intent == "healthcare"
+    there = engine.ask("我在太原打工好几年了 太原的公租房咋申请")  # asked about there too
+    assert (there.decision, there.reason) == (Decision.DECLINE, "elsewhere")
     neighbour = engine.ask("汾阳的低保在哪申请")  # a county of a neighbouring city
     assert (neighbour.decision, neighbour.reason) == (Decision.DECLINE, "elsewhere")
 

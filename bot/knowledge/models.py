@@ -209,6 +209,8 @@ class Lexicon(_Frozen):
     elsewhere: tuple[str, ...] = ()
     here: tuple[str, ...] = ()  # words that put a question back in 晋中 (咱县里, 本地)
     not_places: tuple[str, ...] = ()  # words hiding a place name (老大同园 is 老大 + 同园)
+    # what people do elsewhere (儿子在太原上班): such a place is part of the story, not the question
+    away: tuple[str, ...] = ()
     refuse: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()
     # a topic named as who is asking (低保户, 领着高龄津贴的): another topic named is the one asked

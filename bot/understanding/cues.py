@@ -18,6 +18,7 @@ from bot.understanding.pinyin import syllables
 
 GUESS_GAP = 8  # characters a `*` of a facet guess stands for (能*吗: 能直接进同一个园吗)
 SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase (e.g. 你好呀)
+AWAY_GAP = 4  # characters between a place and what someone does there (在太原跑车, 在北京工地干活)
 
 
 def _gapped(phrases: Iterable[str], gap: int = 4) -> re.Pattern[str]:
@@ -59,6 +60,9 @@ class Cues:
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._here = tuple(clean(p) for p in lexicon.here if clean(p))
         self._not_places = tuple(clean(p) for p in lexicon.not_places if clean(p))
+        places = "|".join(re.escape(p) for p in sorted(self._elsewhere, key=len, reverse=True))
+        doing = "|".join(re.escape(clean(w)) for w in lexicon.away if clean(w))
+        self._away = re.compile(f"(?:{places})(?=.{{0,{AWAY_GAP}}}(?:{doing}))" if doing else "(?!)")
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -91,6 +95,7 @@ class Cues:
             return None
         for word in self._not_places:
             cleaned = cleaned.replace(word, "，")
+        cleaned = self._away.sub("，", cleaned)
         return next((place for place in self._elsewhere if place in cleaned), None)
 
     def refuse(self, cleaned: str) -> bool:
