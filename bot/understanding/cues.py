@@ -62,7 +62,8 @@ class Cues:
         self._not_places = tuple(clean(p) for p in lexicon.not_places if clean(p))
         places = "|".join(re.escape(p) for p in sorted(self._elsewhere, key=len, reverse=True))
         doing = "|".join(re.escape(clean(w)) for w in lexicon.away if clean(w))
-        self._away = re.compile(f"(?:{places})(?=.{{0,{AWAY_GAP}}}(?:{doing}))" if doing else "(?!)")
+        away = f"(?:{places})(?=.{{0,{AWAY_GAP}}}(?:{doing}))" if doing else "(?!)"
+        self._away = re.compile(away)
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
