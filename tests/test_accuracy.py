@@ -6,7 +6,8 @@ independently written set of every kind), `later.jsonl` (a month of mixed messag
 heavy, written after the other sets) and `near3.jsonl` (near-misses on every topic by a third
 writer, with in-scope questions sharing their backgrounds) and `near6.jsonl` (the same by a sixth
 writer: older rural residents and hurried young parents, the question often first; its overall
-figures were read once, to see that a second per-topic word list changed nothing on it).
+figures were read once, to see that a second per-topic word list changed nothing on it) and
+`residents5.jsonl` (residents' questions wrapped in illness, debts and quarrels, by a fifth writer).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
@@ -42,6 +43,7 @@ HELD_OUT = (
     "later.jsonl",
     "near3.jsonl",
     "near6.jsonl",
+    "residents5.jsonl",
 )
 
 
@@ -102,6 +104,7 @@ FLOORS = {
     "later.jsonl": (0.88, 0.028, 0.93),
     "near3.jsonl": (0.95, 0.182, 0.70),  # near-misses are the hard case: see the README
     "near6.jsonl": (0.96, 0.185, 0.67),
+    "residents5.jsonl": (0.90, 0.009, 0.0),  # in scope only: nothing to decline
 }
 
 
