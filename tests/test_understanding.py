@@ -383,6 +383,13 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("中班也免吗", "free_kindergarten_fees"),
         ("执法的那些人进小区办公了 咋找", "urban_management"),
         ("住六楼的老人想让楼里添一部梯子 钱咋摊", "elevator_retrofit"),
+        ("村里让老人们一起吃饭的那种院子咋去", "elderly_care"),
+        ("俺家那孔窑裂了缝 能给改不", "rural_housing_renovation"),
+        ("住一楼用不上电梯 凭啥也要出钱", "elevator_retrofit"),
+        ("社区医生能定期上门给老人量血压不", "healthcare"),
+        ("想在手机上约人上门给卧床的老人擦身", "home_services"),
+        ("那个长寿钱多大岁数能领", "senior_allowance"),
+        ("俩闺女 想把小闺女安排进大闺女在念的公办园", "sibling_kindergarten"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
