@@ -90,6 +90,8 @@ def test_the_facet_follows_the_question(engine: Engine, question: str, facet: st
         # someone 能…不 / 能不能 go or use: whether they qualify
         ("跑网约车的能去暖新驿站坐坐不", "warm_station", "eligibility"),
         ("老人家坐轮椅的能用社区家政不", "home_services", "eligibility"),
+        ("高龄津贴一般几号发", "senior_allowance", "duration"),
+        ("社区家政请人伺候老人一天得几钱", "home_services", "amount"),
     ],
 )
 def test_looser_wording_still_picks_the_facet(
