@@ -91,6 +91,7 @@ def test_the_facet_follows_the_question(engine: Engine, question: str, facet: st
         ("跑网约车的能去暖新驿站坐坐不", "warm_station", "eligibility"),
         ("老人家坐轮椅的能用社区家政不", "home_services", "eligibility"),
         ("高龄津贴一般几号发", "senior_allowance", "duration"),
+        ("什么样的楼能加装电梯", "elevator_retrofit", "eligibility"),
         ("社区家政请人伺候老人一天得几钱", "home_services", "amount"),
     ],
 )
