@@ -40,12 +40,12 @@ SHORT_PART = 7  # characters; a shorter part of a long message counts only for t
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 # a part that reads as a question: 交着呢 and 正领着补贴呢 only tell; 对吧, 免了没, 报不报 ask
-_ASKING = r"[？?]|吗|么|^(?!.*正.*呢).*(?<!着)呢|[不没][？?。，,]?$|[对是]吧|(.)[不没]\2"
-_ASKS = re.compile(rf"({_ASKING})")
+_ASKING = r"[？?]|吗|么|^(?!.*正.*呢).*(?<!着)呢|[不没][？?。，,]?$|[对是]吧|(?P<a>.)[不没](?P=a)"
+_ASKS = re.compile(_ASKING)
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # a part worded as a question, in raw or normalised text (啥 → 什么): 谁, 几户, 问下/请问 too
 _QUESTION_WORDS = re.compile(
-    rf"({_ASKING})|哪|谁|多少|多久|多长|几点|几天|几号|几月|几户|问下|问一下|问个|请问|想问"
+    rf"{_ASKING}|哪|谁|多少|多久|多长|几点|几天|几号|几月|几户|问下|问一下|问个|请问|想问"
 )
 
 
