@@ -60,10 +60,14 @@ class Cues:
         self._elsewhere = tuple(clean(p) for p in lexicon.elsewhere if clean(p))
         self._here = tuple(clean(p) for p in lexicon.here if clean(p))
         self._not_places = tuple(clean(p) for p in lexicon.not_places if clean(p))
+        # 儿子在太原上班, 从内蒙古打工回来: someone is or was there; 太原的大夫 comes from there
         places = "|".join(re.escape(p) for p in sorted(self._elsewhere, key=len, reverse=True))
-        doing = "|".join(re.escape(clean(w)) for w in lexicon.away if clean(w))
-        away = f"(?:{places})(?=.{{0,{AWAY_GAP}}}(?:{doing}))" if doing else "(?!)"
-        self._away = re.compile(away)
+        away = [clean(w) for w in lexicon.away if clean(w)]
+        doing = "|".join(re.escape(w) for w in away if not w.startswith("的")) or "(?!)"
+        whose = "|".join(re.escape(w) for w in away if w.startswith("的")) or "(?!)"
+        self._away = re.compile(
+            f"(?<=[在从])(?:{places})(?=.{{0,{AWAY_GAP}}}(?:{doing}))|(?:{places})(?={whose})"
+        )
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
