@@ -182,7 +182,13 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["娃的户口本找不着了 娃也找不着了", "孩子找不到了 到处找不到", "老公打我手机都摔了"]
+    "question",
+    [
+        "娃的户口本找不着了 娃也找不着了",
+        "孩子找不到了 到处找不到",
+        "老公打我手机都摔了",
+        "他打我电话都摔了",
+    ],
 )
 def test_danger_is_seen_beside_an_everyday_phrase(engine: Engine, question: str) -> None:
     assert engine.ask(question).decision is Decision.URGENT
