@@ -402,6 +402,10 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("想在手机上约人上门给卧床的老人擦身", "home_services"),
         ("那个长寿钱多大岁数能领", "senior_allowance"),
         ("俩闺女 想把小闺女安排进大闺女在念的公办园", "sibling_kindergarten"),
+        # where to look up one's contributions is the service points' topic, not the pension's
+        ("村委会那台机器能查俺交了几年养老保险不", "employment_social_security_points"),
+        ("社保点能给查查养老保险缴费不", "employment_social_security_points"),
+        ("想在家门口查养老保险交上没有", "employment_social_security_points"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
@@ -464,23 +468,6 @@ def test_two_named_topics_answer_one_and_point_to_the_other(engine: Engine) -> N
     named_topics = {answer.intent, *(option.id for option in answer.related)}
     assert named_topics == {"dibao", "senior_allowance"}
     assert "接着问" in render_plain(answer)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "村委会那台机器能查俺交了几年养老保险不",
-        "社保点能给查查养老保险缴费不",
-        "想在家门口查养老保险交上没有",
-    ],
-)
-def test_checking_pension_contributions_nearby_is_the_service_point(
-    engine: Engine, question: str
-) -> None:
-    # where to look up one's contributions is the service points' topic, not the pension's
-    answer = engine.ask(question)
-    assert answer.decision is Decision.ANSWER
-    assert answer.intent == "employment_social_security_points"
 
 
 @pytest.mark.parametrize(
