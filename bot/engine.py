@@ -272,7 +272,7 @@ class Engine:
             result,
             self.thresholds,
             context=context,
-            has_facet_cue=facet is not None,
+            facet=facet,
             also=also,
             rest=len(self._asking.sub("", normalised.replace(" ", ""))),
         )

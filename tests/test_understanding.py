@@ -526,6 +526,20 @@ def test_a_lone_unsure_topic_is_offered_for_confirmation_not_answered() -> None:
     assert (verdict.decision, verdict.options) == (Decision.CLARIFY, ("dibao",))
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("这两年俺们这儿低保有啥新变化没", "dibao"),
+        ("托位这两年加了多少个呀 俺们这片还是排不上", "childcare_subsidy"),
+    ],
+)
+def test_what_is_new_with_a_named_topic_is_answered_from_its_progress(
+    engine: Engine, question: str, intent: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.intent, answer.facet) == (intent, "progress")
+
+
 def test_a_long_story_leaning_to_a_topic_it_never_names_is_asked_about(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

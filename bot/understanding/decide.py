@@ -56,14 +56,14 @@ def decide(
     limits: Thresholds,
     *,
     context: str | None = None,
-    has_facet_cue: bool = False,
+    facet: str | None = None,
     rest: int = 0,
     also: bool = False,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
     names_a_topic = any(named(c) for c in match.candidates)
-    follow_up = bool(context and has_facet_cue)
+    follow_up = bool(context and facet)
     brief = rest <= FOLLOW_UP_REST or (also and rest <= ALSO_REST)
     if follow_up and brief and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
@@ -109,6 +109,11 @@ def decide(
         and top.score >= limits.lead_ratio * rival
     ):
         return Verdict(Decision.ANSWER, top.intent_id, reason="many words agree")
+
+    # what is new with a topic it names (晋中今年低保有啥新变化) asks about that topic, however
+    # few of its words are the topic's own
+    if facet == "progress" and named(top) and top.score >= limits.answer and rival < top.score:
+        return Verdict(Decision.ANSWER, top.intent_id, reason="progress asked")
 
     close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
     if context and (context in {c.intent_id for c in close} or follow_up):
