@@ -58,6 +58,8 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
 # residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
 # number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 _SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
+# a second question announced (低保咋申请，另外高铁几点): 另外, 还有, 顺便, 对了, 再问 …
+_SECOND_QUESTION = re.compile(r"[，,。？?！!；;\s](?:另外|还有|顺便|对了|再问|还想问|再一个)")
 _CLAUSE = re.compile(rf"[。！？!?；;，,、\n～~…]+|\s{{2,}}|{_SPACE_AS_COMMA}")
 
 
@@ -155,14 +157,20 @@ class Engine:
         the other topics it names (shown under the answer)."""
         result, verdict, facet = understood
         related: tuple[str, ...] = ()
-        # several questions in one message: answer the first that is clear on its own
-        if verdict.decision is Decision.CLARIFY or verdict.reason in (
-            OUT_OF_SCOPE_CLOSER,
-            ANOTHER_MATTER,
+        # several questions in one message: answer the first that is clear on its own. A word
+        # ruling a topic out may sit in an announced second question (育儿补贴咋申请，另外高铁
+        # 几点); wherever it sits, only a part that names a topic and asks can then be answered
+        # (想领育儿补贴 得先上户口吧 上户口要啥材料 asks about 上户口)
+        ruled_out = verdict.decision is Decision.DECLINE and bool(self.matcher.excluded(normalised))
+        if (
+            verdict.decision is Decision.CLARIFY
+            or verdict.reason in (OUT_OF_SCOPE_CLOSER, ANOTHER_MATTER)
+            or (ruled_out and _SECOND_QUESTION.search(text))
         ):
-            named_only = verdict.reason == OUT_OF_SCOPE_CLOSER  # 低保咋办？还有驾照咋换
+            # 低保咋办？还有驾照咋换
+            named_only = verdict.reason == OUT_OF_SCOPE_CLOSER or ruled_out
             # 低保户住院，医保报销比例是多少: only a part worded as a question is the question
-            asked_only = self.matcher.another_matter(normalised) is not None
+            asked_only = self.matcher.another_matter(normalised) is not None or ruled_out
             first = self._first_clear_question(text, context, memo, named_only, asked_only)
             if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
                 topics = verdict.options
