@@ -415,6 +415,8 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("村委会那台机器能查俺交了几年养老保险不", "employment_social_security_points"),
         ("社保点能给查查养老保险缴费不", "employment_social_security_points"),
         ("想在家门口查养老保险交上没有", "employment_social_security_points"),
+        ("去服务点能查俺交了几年养老保险不", "employment_social_security_points"),
+        ("养个孩子国家一年给多少", "childcare_subsidy"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
