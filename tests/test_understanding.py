@@ -542,6 +542,8 @@ def test_a_lone_unsure_topic_is_offered_for_confirmation_not_answered() -> None:
     [
         ("这两年俺们这儿低保有啥新变化没", "dibao"),
         ("托位这两年加了多少个呀 俺们这片还是排不上", "childcare_subsidy"),
+        ("俺们这托位今年新增了几个", "childcare_subsidy"),  # 新增了几 asks progress
+        ("托位今年增加了没 俺家排不上", "childcare_subsidy"),
     ],
 )
 def test_what_is_new_with_a_named_topic_is_answered_from_its_progress(
@@ -549,6 +551,15 @@ def test_what_is_new_with_a_named_topic_is_answered_from_its_progress(
 ) -> None:
     answer = engine.ask(question)
     assert (answer.intent, answer.facet) == (intent, "progress")
+
+
+def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matter(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("养老驿站的护工把我爸的手表弄丢了")
+    assert answer.decision is Decision.CLARIFY
+    assert [o.id for o in answer.candidates] == ["elderly_care"]
+    assert "12345" in answer.text
 
 
 def test_a_long_story_leaning_to_a_topic_it_never_names_is_asked_about(
