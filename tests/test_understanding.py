@@ -318,6 +318,9 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "装电梯那阵子 施工队的包工头把工人工钱卷跑了",  # 包工头: a builder's dispute
         "高龄津贴到账那天 手机上来了个中奖了的短信 点不点",  # 中奖了: a scam
         "孩子正领着育儿补贴呢 带她坐高铁要不要买票",  # 正…呢 tells, only 要不要 asks
+        "低保户家里的猫跑丢了咋整",  # a pet
+        "加装电梯以后每年维保费谁掏",  # upkeep, not the retrofit
+        "适老化改造装的扶手松了 用几毫米的钻头",  # a repair done oneself
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -417,6 +420,9 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("想在家门口查养老保险交上没有", "employment_social_security_points"),
         ("去服务点能查俺交了几年养老保险不", "employment_social_security_points"),
         ("养个孩子国家一年给多少", "childcare_subsidy"),
+        ("俺爹九十了 那个高龄钱在哪领", "senior_allowance"),
+        ("学个电焊要掏钱不", "employment_support"),
+        ("想在村里寻个营生 去哪登记", "employment_social_security_points"),  # 寻 is 找
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
