@@ -199,6 +199,17 @@ class Engine:
         named_apart |= self.matcher.described(normalised).keys()  # 低保 helps describe 助学
         return next((t for t in topics if t in named_apart), topics[0])
 
+    def _only_in_second_question(self, text: str) -> bool:
+        """Whether places elsewhere are named only in an announced second question, after a
+        first that names a topic (长幼同园收不收钱 对了去北京的火车票还有没有)."""
+        second = _SECOND_QUESTION.search(text)
+        if second is None:
+            return False
+        first = text[: second.start()]
+        return self.cues.elsewhere(clean(first)) is None and bool(
+            self.matcher.named_topics(self.normalise(first))
+        )
+
     def _content(self, normalised: str) -> int:
         """Characters beyond question words (具体怎么申请 has none)."""
         return len(self._frame.sub("", normalised.replace(" ", "")))
@@ -246,6 +257,7 @@ class Engine:
             place
             and verdict.decision is not Decision.DECLINE
             and (top is None or place not in top.matched)
+            and not self._only_in_second_question(text)
         ):
             return reply(
                 Decision.DECLINE, answers.elsewhere_text(place), **{**scores, "reason": "elsewhere"}

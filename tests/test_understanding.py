@@ -227,6 +227,11 @@ def test_help_with_fraud_is_refused_kindly(engine: Engine, question: str) -> Non
     assert "如实" in answer.text and "12345" in answer.text
 
 
+def test_asking_whether_twins_get_a_share_each_is_not_taken_for_fraud(engine: Engine) -> None:
+    answer = engine.ask("俩孩子是双胞胎 育儿补贴是不是能领两份")
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "childcare_subsidy")
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -455,6 +460,8 @@ def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine:
         assert engine.ask(question).decision is Decision.DECLINE
     neighbour = engine.ask("汾阳的低保在哪申请")  # a county of a neighbouring city
     assert (neighbour.decision, neighbour.reason) == (Decision.DECLINE, "elsewhere")
+    # a trip elsewhere in an announced second question leaves the first answered
+    assert engine.ask("加装电梯咋申请，还有去太原的大巴几点发车").intent == "elevator_retrofit"
 
 
 def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(
