@@ -326,6 +326,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "低保户家里的猫跑丢了咋整",  # a pet
         "加装电梯以后每年维保费谁掏",  # upkeep, not the retrofit
         "适老化改造装的扶手松了 用几毫米的钻头",  # a repair done oneself
+        "电饭锅最低保修期是几年",  # 最低保修 is not 低保
+        "厂房成了危房 工人还能进去干活不",  # a factory, not a rural home
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -508,6 +510,11 @@ def test_a_topic_named_as_who_asks_gives_way_to_the_topic_asked_about(
     answer = engine.ask(question)
     assert (answer.decision, answer.intent) == (Decision.ANSWER, asked)
     assert [option.id for option in answer.related] == [status]
+
+
+def test_a_topic_the_resident_says_they_lack_is_not_the_topic_asked_about(engine: Engine) -> None:
+    answer = engine.ask("俺六十了也没退休金 儿子不管 像俺这样够不够吃低保的条件")
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
 
 
 def test_several_questions_answer_the_first_and_point_to_the_next(engine: Engine) -> None:
