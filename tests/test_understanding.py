@@ -328,6 +328,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "适老化改造装的扶手松了 用几毫米的钻头",  # a repair done oneself
         "电饭锅最低保修期是几年",  # 最低保修 is not 低保
         "厂房成了危房 工人还能进去干活不",  # a factory, not a rural home
+        "领着高龄津贴的老爷子 想问个不相干的 他那台老式收录机哪能修",  # says so itself
+        "低保的事回头再说 今天想问俺家那只八哥咋教说话",
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -352,6 +354,7 @@ def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, que
         ("加装电梯要几户签字？再就是医保卡丢了补不补", "elevator_retrofit"),
         # the word ruling the topic out (修自行车) is the announced second question's
         ("城管咋反映占道的事？另外问下哪修自行车", "urban_management"),
+        ("低保咋申请？另外问个别的 明天下不下雪", "dibao"),  # 问个别的 comes after it
     ],
 )
 def test_a_second_question_about_another_matter_leaves_the_first_answered(
