@@ -23,7 +23,8 @@ dialect, policies named by what they give) and `near7.jsonl` (near-misses whose 
 the very sentence that asks about something else) and `public3.jsonl` (a city hotline's day,
 half of it sharing the topics' words: 最低保修期, 适老化模式 of an app, a factory's 危房) and
 `near8.jsonl` (voice-typed near-misses by households and retired men, some saying 想问个不相干的
-themselves); all but
+themselves) and `public4.jsonl` (a fourth writer's city hotline: every department, half of it
+sharing the topics' words); all but
 the first two were each measured once
 before tuning on them began.
 
@@ -97,6 +98,7 @@ def test_splits_do_not_overlap() -> None:
         "near7.jsonl",
         "public3.jsonl",
         "near8.jsonl",
+        "public4.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}

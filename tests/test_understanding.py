@@ -330,6 +330,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "厂房成了危房 工人还能进去干活不",  # a factory, not a rural home
         "领着高龄津贴的老爷子 想问个不相干的 他那台老式收录机哪能修",  # says so itself
         "低保的事回头再说 今天想问俺家那只八哥咋教说话",
+        "寄个手机最低保价多少",  # 最低保价 is not 低保
+        "建行门口那个助农服务点的机器能取钱不",  # a bank's service point
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
