@@ -295,6 +295,7 @@ class Engine:
             facet=facet,
             also=also,
             rest=len(self._asking.sub("", normalised.replace(" ", ""))),
+            asks=bool(context) and any(map(_QUESTION_WORDS.search, (text, normalised))),
         )
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
         if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:

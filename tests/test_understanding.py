@@ -136,6 +136,13 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (hours.decision, hours.intent) == (Decision.ANSWER, "employment_social_security_points")
     also = engine.ask("邻村的也能去那办吗", context="employment_social_security_points")
     assert (also.intent, also.facet) == ("employment_social_security_points", "eligibility")
+    # a short question of its own, with no cue for a facet, still follows on
+    for question, topic in [
+        ("那小班呢", "free_kindergarten_fees"),
+        ("得本人亲自跑一趟不", "dibao"),
+        ("周日也开门不", "warm_station"),
+    ]:
+        assert engine.ask(question, context=topic).intent == topic
 
 
 def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:

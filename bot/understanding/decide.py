@@ -48,7 +48,8 @@ LEAD = "clear lead"
 TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
 FOLLOW_UP_REST = 3  # a follow-up (那要带什么材料) says little beyond what it asks, names no topic
-ALSO_REST = 12  # … or asks whether something else also counts (民办园也可以吗) in a few words
+# … or asks a question of its own in a few words (民办园也可以吗, 要本人去吗, 那中班呢)
+QUESTION_REST = 12
 
 
 def decide(
@@ -59,12 +60,13 @@ def decide(
     facet: str | None = None,
     rest: int = 0,
     also: bool = False,
+    asks: bool = False,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
     names_a_topic = any(named(c) for c in match.candidates)
-    follow_up = bool(context and facet)
-    brief = rest <= FOLLOW_UP_REST or (also and rest <= ALSO_REST)
+    follow_up = bool(context and (facet or asks))
+    brief = rest <= FOLLOW_UP_REST or ((also or asks) and rest <= QUESTION_REST)
     if follow_up and brief and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
