@@ -442,6 +442,9 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("俺爹九十了 那个高龄钱在哪领", "senior_allowance"),
         ("学个电焊要掏钱不", "employment_support"),
         ("想在村里寻个营生 去哪登记", "employment_social_security_points"),  # 寻 is 找
+        ("社区医生能跟俺签个协议管慢病不", "healthcare"),
+        ("孩子3岁一下国家给钱不", "childcare_subsidy"),  # 一下 typed for 以下
+        ("俺娘九十二了 那个老年人的钱在哪领", "senior_allowance"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
