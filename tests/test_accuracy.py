@@ -113,12 +113,12 @@ def test_splits_do_not_overlap() -> None:
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
     "test.jsonl": (0.95, 0.011, 0.96),
-    "holdout_public.jsonl": (0.89, 0.004, 0.99),
-    "unseen.jsonl": (0.95, 0.022, 0.92),
-    "later.jsonl": (0.88, 0.028, 0.93),
-    "near3.jsonl": (0.95, 0.182, 0.70),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.96, 0.185, 0.67),
-    "residents5.jsonl": (0.90, 0.009, 0.0),  # in scope only: nothing to decline
+    "holdout_public.jsonl": (0.89, 0.003, 0.99),
+    "unseen.jsonl": (0.95, 0.021, 0.92),
+    "later.jsonl": (0.88, 0.023, 0.94),
+    "near3.jsonl": (0.95, 0.171, 0.72),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.172, 0.69),
+    "residents5.jsonl": (0.91, 0.007, 0.0),  # in scope only: nothing to decline
 }
 
 
