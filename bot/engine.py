@@ -60,6 +60,8 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
 _SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
 # a second question announced (低保咋申请，另外高铁几点): 另外, 还有, 顺便, 对了, 再问 …
 _SECOND_QUESTION = re.compile(r"[，,。？?！!；;\s](?:另外|还有|顺便|对了|再问|还想问|再一个)")
+# a message going on from what was just said: 那中班呢, 要是户口不在一起呢, 如果是租的房子
+_GOES_ON = re.compile(r"那|要是|如果")
 _CLAUSE = re.compile(rf"[。！？!?；;，,、\n～~…]+|\s{{2,}}|{_SPACE_AS_COMMA}")
 
 
@@ -295,7 +297,7 @@ class Engine:
             facet=facet,
             also=also,
             rest=len(self._asking.sub("", normalised.replace(" ", ""))),
-            asks=bool(context) and any(map(_QUESTION_WORDS.search, (text, normalised))),
+            goes_on=bool(context) and _GOES_ON.match(normalised.replace(" ", "")) is not None,
         )
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
         if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:

@@ -136,13 +136,24 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (hours.decision, hours.intent) == (Decision.ANSWER, "employment_social_security_points")
     also = engine.ask("邻村的也能去那办吗", context="employment_social_security_points")
     assert (also.intent, also.facet) == ("employment_social_security_points", "eligibility")
-    # a short question of its own, with no cue for a facet, still follows on
+    # a short question going on from what was said (那…, 要是…) follows on without a facet cue
     for question, topic in [
         ("那小班呢", "free_kindergarten_fees"),
-        ("得本人亲自跑一趟不", "dibao"),
-        ("周日也开门不", "warm_station"),
+        ("要是户口不在一起呢", "dibao"),
+        ("如果是租的房子能改不", "aging_retrofit"),
     ]:
         assert engine.ask(question, context=topic).intent == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("学籍号在哪里能查到", "childcare_subsidy"), ("公积金缴存基数啥时候调整", "dibao")],
+)
+def test_a_complete_question_about_something_else_is_not_a_follow_up(
+    engine: Engine, question: str, topic: str
+) -> None:
+    # in a chat every message arrives after some topic; one with its own subject is not about it
+    assert engine.ask(question, context=topic).decision is Decision.DECLINE
 
 
 def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:

@@ -47,8 +47,10 @@ FOLLOW_UP = "follow-up"
 LEAD = "clear lead"
 TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
-FOLLOW_UP_REST = 3  # a follow-up (那要带什么材料) says little beyond what it asks, names no topic
-# … or asks a question of its own in a few words (民办园也可以吗, 要本人去吗, 那中班呢)
+# a follow-up (那要带什么材料, 当场能办好吗) says little beyond what it asks and names no topic
+FOLLOW_UP_REST = 5
+# … or, in a few more words, asks whether something else also counts (民办园也可以吗) or goes on
+# from what was just said (那中班呢, 要是户口不在一起呢)
 QUESTION_REST = 12
 
 
@@ -60,17 +62,18 @@ def decide(
     facet: str | None = None,
     rest: int = 0,
     also: bool = False,
-    asks: bool = False,
+    goes_on: bool = False,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
     names_a_topic = any(named(c) for c in match.candidates)
-    follow_up = bool(context and (facet or asks))
-    brief = rest <= FOLLOW_UP_REST or ((also or asks) and rest <= QUESTION_REST)
+    # a question complete in itself (公积金缴存基数啥时候调整) is not a follow-up, whatever it asks
+    follow_up = bool(context and (facet or goes_on))
+    brief = rest <= FOLLOW_UP_REST or ((also or goes_on) and rest <= QUESTION_REST)
     if follow_up and brief and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
-        if follow_up:
+        if follow_up and brief:
             return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
         return Verdict(Decision.DECLINE, reason="no close topic")
     # an out-of-scope anchor that fits the question better than any example of the topic wins,
@@ -118,7 +121,7 @@ def decide(
         return Verdict(Decision.ANSWER, top.intent_id, reason="progress asked")
 
     close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
-    if context and (context in {c.intent_id for c in close} or follow_up):
+    if context and (context in {c.intent_id for c in close} or (follow_up and brief)):
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if not close:
         return Verdict(Decision.DECLINE, reason="no close topic")
