@@ -73,8 +73,6 @@ def decide(
     if follow_up and brief and not names_a_topic:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
-        if follow_up and brief:
-            return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
         return Verdict(Decision.DECLINE, reason="no close topic")
     # an out-of-scope anchor that fits the question better than any example of the topic wins,
     # even when a topic word appears in it (低保真耳机, 托育概念股)
