@@ -143,6 +143,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("如果是租的房子能改不", "aging_retrofit"),
     ]:
         assert engine.ask(question, context=topic).intent == topic
+    # 本人/亲自 ask how to apply, 开门 when: short enough with their cue to follow on
+    in_person = engine.ask("得本人亲自跑一趟不", context="dibao")
+    assert (in_person.intent, in_person.facet) == ("dibao", "how_to_apply")
+    sunday = engine.ask("周日也开门不", context="warm_station")
+    assert (sunday.intent, sunday.facet) == ("warm_station", "duration")
 
 
 @pytest.mark.parametrize(
