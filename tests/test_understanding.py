@@ -87,6 +87,7 @@ def test_the_facet_follows_the_question(engine: Engine, question: str, facet: st
         ("低保今年有啥新变化", "dibao", "progress"),  # 新变化 asks how it is going
         ("俺娃九月念一年级 入学得带啥材料", "education", "materials"),
         ("高林津贴咋领", "senior_allowance", "how_to_apply"),  # -ng typed as -n
+        ("加装电梯咋弄好", "elevator_retrofit", "how_to_apply"),  # 办好 alone is not when
         # someone 能…不 / 能不能 go or use: whether they qualify
         ("跑网约车的能去暖新驿站坐坐不", "warm_station", "eligibility"),
         ("老人家坐轮椅的能用社区家政不", "home_services", "eligibility"),
