@@ -256,6 +256,12 @@ def test_asking_whether_twins_get_a_share_each_is_not_taken_for_fraud(engine: En
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "childcare_subsidy")
 
 
+def test_applying_for_home_retrofitting_through_an_app_is_still_the_retrofit(
+    engine: Engine,
+) -> None:
+    assert engine.ask("适老化改造能在app上申请吗").intent == "aging_retrofit"
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -355,6 +361,7 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "领着高龄津贴的老爷子 想问个不相干的 他那台老式收录机哪能修",  # says so itself
         "低保的事回头再说 今天想问俺家那只八哥咋教说话",
         "寄个手机最低保价多少",  # 最低保价 is not 低保
+        "银行app的适老化版本在哪切换",  # an app's, not a home's
         "建行门口那个助农服务点的机器能取钱不",  # a bank's service point
     ],
 )
