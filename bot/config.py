@@ -33,6 +33,9 @@ class Thresholds(BaseSettings):
     min_vote: float = 0.12  # without a keyword, this much of the wording must point to the topic
     named_min_vote: float = 0.1  # with a keyword, this much …
     named_length: float = 20  # … in a message of up to this many characters beyond question words
+    # a short message in a chat leaning this much to the topic just answered (双胞胎算两个吧 after
+    # 育儿补贴) follows it up, when read together with that topic it is answered
+    follow_up_lean: float = 0.2
 
 
 class Settings(BaseSettings):

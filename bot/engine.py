@@ -28,13 +28,14 @@ from bot.understanding.decide import (
     decide,
     named,
 )
-from bot.understanding.match import Matcher, MatchResult, merge
+from bot.understanding.match import Candidate, Matcher, MatchResult, merge
 from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 
 log = logging.getLogger(__name__)
 
 ANOTHER_MATTER = "words meaning another matter"
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
+IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
@@ -45,7 +46,7 @@ _ASKS = re.compile(_ASKING)
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # a part worded as a question, in raw or normalised text (啥 → 什么): 谁, 几户, 问下/请问 too
 _QUESTION_WORDS = re.compile(
-    rf"{_ASKING}|哪|谁|多少|多久|多长|几点|几天|几号|几月|几户|问下|问一下|问个|请问|想问"
+    rf"{_ASKING}|哪|谁|多少|多久|多长(?!幼)|几点|几天|几号|几月|几户|问下|问一下|问个|请问|想问"
 )
 
 
@@ -57,6 +58,8 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
 
 # residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
 # number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
+# a message that asks something (a story that only tells asks nothing)
+_ASKS_SOMETHING = re.compile(rf"{_QUESTION_WORDS.pattern}|怎么|什么")
 _SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
 # a second question announced (低保咋申请，另外高铁几点): 另外, 还有, 顺便, 对了, 再问 …
 _SECOND_QUESTION = re.compile(r"[，,。？?！!；;\s](?:另外|还有|顺便|对了|再问|还想问|再一个)")
@@ -194,6 +197,51 @@ class Engine:
                 verdict = Verdict(Decision.ANSWER, chosen, reason=TWO_TOPICS_NAMED)
         return result, verdict, facet, related
 
+    def _options(self, intent_ids: tuple[str, ...]) -> tuple[Option, ...]:
+        return tuple(Option(i, self.snapshot.intents[i].title) for i in intent_ids)
+
+    def _asks_else(
+        self, verdict: Verdict, facet: FacetId | None, top: Candidate | None, text: str
+    ) -> bool:
+        """Whether a lone topic on offer sits in a message asking nothing that topic answers
+        (托班门口卖的棉花糖会不会长虫牙): no facet asked, nor whether the topic exists; and the
+        topic is named, or the message asks something (a story that only tells is offered)."""
+        return (
+            len(verdict.options) == 1
+            and facet is None
+            and not self.cues.asks_whether(text)
+            and top is not None
+            and (named(top) or _ASKS_SOMETHING.search(text) is not None)
+        )
+
+    def _in_context(
+        self,
+        text: str,
+        normalised: str,
+        result: MatchResult,
+        context: str,
+        memo: dict[str, MatchResult],
+    ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
+        """A short message in a chat that, read as about the topic just answered, clearly is
+        (双胞胎算两个吧 after 育儿补贴; 能打印出来不 after 就业社保服务点)."""
+        top = result.top
+        if (
+            top is None
+            or top.intent_id != context
+            or top.score < max(self.thresholds.follow_up_lean, result.out_of_scope)
+            or len(normalised.replace(" ", "")) > IN_CONTEXT_MAX
+            or any(map(named, result.candidates))
+        ):
+            return None
+        if self.matcher.another_matter(normalised) or context in self.matcher.excluded(normalised):
+            return None
+        title = self.snapshot.intents[context].title
+        understood = self._understand(f"{title} {text}", None, memo)
+        verdict = understood[1]
+        if verdict.decision is Decision.ANSWER and verdict.intent_id == context:
+            return understood
+        return None
+
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
         """Of the topics a message names, the first not named only as who is asking:
         低保户能领育儿补贴吗 asks about 育儿补贴."""
@@ -243,6 +291,11 @@ class Engine:
         result, verdict, facet, related = self._the_question(
             text, normalised, understood, known_context, memo
         )
+        if known_context and verdict.decision is not Decision.ANSWER:
+            followed = self._in_context(text, normalised, result, known_context, memo)
+            if followed is not None:
+                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
+                facet = followed[2]
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask
@@ -269,8 +322,16 @@ class Engine:
             smalltalk = self.cues.smalltalk(normalised)
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
+        asks_else = self._asks_else(verdict, facet, top, normalised)
+        if verdict.decision is Decision.CLARIFY and asks_else:
+            return reply(
+                Decision.DECLINE,
+                answers.decline_text(self.snapshot.topic_titles()),
+                related=self._options(verdict.options),  # in case the topic itself was meant
+                **{**scores, "reason": "asks something else"},
+            )
         if verdict.decision is Decision.CLARIFY:
-            options = tuple(Option(i, self.snapshot.intents[i].title) for i in verdict.options)
+            options = self._options(verdict.options)
             ask_back = answers.CLARIFY if len(options) > 1 else answers.CLARIFY_ONE
             return reply(Decision.CLARIFY, ask_back, candidates=options, **scores)
         if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
@@ -379,7 +440,7 @@ class Engine:
             citations=citations,
             as_of=as_of,
             follow_ups=answers.follow_ups(intent, chosen),
-            related=tuple(Option(i, self.snapshot.intents[i].title) for i in related),
+            related=self._options(related),
             county=county,
             runner_up=runner_up,
             runner_up_score=runner_up_score,

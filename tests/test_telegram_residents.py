@@ -117,6 +117,13 @@ async def test_a_second_named_topic_is_pointed_to_with_a_button(bot: Bot, engine
     assert shown(answer).startswith(f"【{other.title} · ")
 
 
+async def test_a_decline_naming_a_topic_offers_it_with_a_button(bot: Bot) -> None:
+    reply = only(await bot.say("托班门口卖的棉花糖娃吃了会不会长虫牙"))
+    assert "12345" in shown(reply) and "“托育补贴”" in shown(reply)
+    answer = only(await bot.press(reply, dict(buttons(reply))["托育补贴"]))
+    assert shown(answer).startswith("【托育补贴 · ")
+
+
 async def test_facet_button_answers_that_facet_once(bot: Bot) -> None:
     reply = only(await bot.say("低保怎么申请"))
     where = dict(buttons(reply))["去哪里办"]

@@ -587,6 +587,24 @@ def test_an_unrelated_short_question_is_not_a_follow_up(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "context", "facet"),
+    [
+        ("双胞胎是不是算俩", "childcare_subsidy", "overview"),
+        ("鉴定结果几天出来", "rural_housing_renovation", "duration"),
+    ],
+)
+def test_a_short_message_leaning_to_the_topic_just_answered_follows_it_up(
+    engine: Engine, question: str, context: str, facet: str
+) -> None:
+    # no question word, no 那: only its words lean to the topic just answered
+    answer = engine.ask(question, context=context)
+    assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, context, facet)
+    assert engine.ask(question).decision is not Decision.ANSWER  # on its own it says too little
+    # a question closer to something the bot does not answer is still declined in a chat
+    assert engine.ask("今年啥时候开始供暖", context="education").decision is Decision.DECLINE
+
+
+@pytest.mark.parametrize(
     "question", ["每年3600那个钱咋领", "娃不到三岁，国家每年给钱不", "child subsidy how to apply"]
 )
 def test_the_amount_or_age_residents_know_the_subsidy_by_reaches_it(
@@ -604,10 +622,32 @@ def test_a_lone_unsure_topic_is_offered_for_confirmation_not_answered() -> None:
 def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matter(
     engine: Engine,
 ) -> None:
-    answer = engine.ask("养老驿站的护工把我爸的手表弄丢了")
+    answer = engine.ask("养老驿站的护工把我爸的手表弄丢了 找谁")
     assert answer.decision is Decision.CLARIFY
     assert [o.id for o in answer.candidates] == ["elderly_care"]
     assert "12345" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("养老驿站的护工把我爸的手表弄丢了", "elderly_care"),
+        ("托班门口卖的棉花糖娃吃了会不会长虫牙", "childcare_subsidy"),
+    ],
+)
+def test_a_topic_word_in_a_message_asking_nothing_the_topic_answers_is_declined_with_a_pointer(
+    engine: Engine, question: str, named: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.decision is Decision.DECLINE
+    assert "12345" in answer.text
+    assert [o.id for o in answer.related] == [named]  # in case the topic itself was meant
+
+
+def test_asking_whether_a_topic_exists_is_still_offered_not_declined(engine: Engine) -> None:
+    answer = engine.ask("朋友圈说低保明年统一涨 是真的吗")
+    assert answer.decision is Decision.CLARIFY
+    assert [o.id for o in answer.candidates] == ["dibao"]
 
 
 def test_a_long_story_leaning_to_a_topic_it_never_names_is_asked_about(
@@ -628,6 +668,9 @@ def test_a_long_story_leaning_to_a_topic_it_never_names_is_asked_about(
         Decision.CLARIFY,
         ["elderly_care"],
     )
+    # … unless it asks something the topic does not answer
+    other = engine.ask("俺爹七十多了一个人住在村里，俺们都在城里上班，过年回去贴对联有啥讲究")
+    assert (other.decision, [o.id for o in other.related]) == (Decision.DECLINE, ["elderly_care"])
 
 
 def test_the_parts_of_a_long_message_score_together_as_they_do_alone(engine: Engine) -> None:

@@ -39,6 +39,7 @@ class Cues:
             (facet, _gapped((each_part(norm, g) for g in guesses), GUESS_GAP))
             for facet, guesses in lexicon.facet_guesses.items()
         ]
+        self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
             for facet, cues in self._facets
@@ -85,6 +86,10 @@ class Cues:
                     return facet
         compact = text.replace(" ", "")
         return next((facet for facet, guess in self._guesses if guess.search(compact)), None)
+
+    def asks_whether(self, text: str) -> bool:
+        """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""
+        return any(cue in text for cue in self._whether)
 
     def county(self, cleaned: str) -> str | None:
         """The 晋中 county named in the question, if any."""
