@@ -25,8 +25,11 @@ half of it sharing the topics' words: 最低保修期, 适老化模式 of an app
 `near8.jsonl` (voice-typed near-misses by households and retired men, some saying 想问个不相干的
 themselves) and `public4.jsonl` (a fourth writer's city hotline: every department, half of it
 sharing the topics' words) and `residents7.jsonl` (half-remembered policy names, and fifty
-follow-ups in a chat); all but
-the first two were each measured once
+follow-ups in a chat) and `public5.jsonl` (a city leaders' message board, angry one-liners and
+rumours to check) and `residents8.jsonl` (grandparents, shift workers and neighbours helping, with
+ninety follow-ups that often have no question word at all) and `near9.jsonl` (near-misses typed
+fast by students, shopkeepers and village cadres, with pinyin initials and English mixed in); all
+but the first two were each measured once
 before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -102,6 +105,9 @@ def test_splits_do_not_overlap() -> None:
         "near8.jsonl",
         "public4.jsonl",
         "residents7.jsonl",
+        "public5.jsonl",
+        "residents8.jsonl",
+        "near9.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
@@ -144,6 +150,7 @@ IN_A_CHAT = (
     "public4.jsonl",
     "near7.jsonl",
     "near8.jsonl",
+    "public5.jsonl",
 )
 
 
