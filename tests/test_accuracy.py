@@ -28,8 +28,9 @@ sharing the topics' words) and `residents7.jsonl` (half-remembered policy names,
 follow-ups in a chat) and `public5.jsonl` (a city leaders' message board, angry one-liners and
 rumours to check) and `residents8.jsonl` (grandparents, shift workers and neighbours helping, with
 ninety follow-ups that often have no question word at all) and `near9.jsonl` (near-misses typed
-fast by students, shopkeepers and village cadres, with pinyin initials and English mixed in); all
-but the first two were each measured once
+fast by students, shopkeepers and village cadres, with pinyin initials and English mixed in) and
+`near10.jsonl` (people who work at the topics' places asking about their own work, and relatives
+abroad); all but the first two were each measured once
 before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -108,6 +109,7 @@ def test_splits_do_not_overlap() -> None:
         "public5.jsonl",
         "residents8.jsonl",
         "near9.jsonl",
+        "near10.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
