@@ -26,6 +26,7 @@ from bot.understanding.decide import (
     Decision,
     Verdict,
     decide,
+    mentioned,
     named,
 )
 from bot.understanding.match import Candidate, Matcher, MatchResult, merge
@@ -230,7 +231,7 @@ class Engine:
             or top.intent_id != context
             or top.score < max(self.thresholds.follow_up_lean, result.out_of_scope)
             or len(normalised.replace(" ", "")) > IN_CONTEXT_MAX
-            or any(map(named, result.candidates))
+            or any(map(mentioned, result.candidates))
         ):
             return None
         if self.matcher.another_matter(normalised) or context in self.matcher.excluded(normalised):

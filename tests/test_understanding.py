@@ -580,6 +580,17 @@ def test_a_short_follow_up_is_not_taken_for_a_greeting(engine: Engine) -> None:
     assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "where")
 
 
+@pytest.mark.parametrize(
+    ("question", "context"),
+    [("低宝得带啥材料", "aging_retrofit"), ("地保都要啥证明", "elevator_retrofit")],
+)
+def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
+    engine: Engine, question: str, context: str
+) -> None:
+    answer = engine.ask(question, context=context)
+    assert (answer.intent, answer.facet) == ("dibao", "materials")
+
+
 def test_an_unrelated_short_question_is_not_a_follow_up(engine: Engine) -> None:
     assert engine.ask("俺电话，明天会下雨不", context="dibao").decision is Decision.DECLINE
     follow_up = engine.ask("要是俺没户口本咋办", context="dibao")

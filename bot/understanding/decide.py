@@ -37,6 +37,11 @@ def named(candidate: Candidate) -> bool:
     return candidate.evidence.startswith(("keyword", "both", "concept"))
 
 
+def mentioned(candidate: Candidate) -> bool:
+    """Whether the question names the topic, also by a sound-alike typo (底保, 育儿补铁)."""
+    return named(candidate) or candidate.evidence.startswith("sound")
+
+
 def described(candidate: Candidate) -> bool:
     """Whether the question describes the topic: a word of each group of one of its concepts."""
     return "concept" in candidate.evidence
@@ -66,7 +71,7 @@ def decide(
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
-    names_a_topic = any(named(c) for c in match.candidates)
+    names_a_topic = any(mentioned(c) for c in match.candidates)
     # a question complete in itself (公积金缴存基数啥时候调整) is not a follow-up, whatever it asks
     follow_up = bool(context and (facet or goes_on))
     brief = rest <= FOLLOW_UP_REST or ((also or goes_on) and rest <= QUESTION_REST)
