@@ -35,6 +35,7 @@ from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 log = logging.getLogger(__name__)
 
 ANOTHER_MATTER = "words meaning another matter"
+OPINION = "asks for a view, not a fact"
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
@@ -366,6 +367,8 @@ class Engine:
             verdict = Verdict(Decision.DECLINE, reason="no topic words")
         if verdict.decision is not Decision.DECLINE and self.matcher.another_matter(normalised):
             verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
+        if verdict.decision is not Decision.DECLINE and self.cues.asks_opinion(normalised):
+            verdict = Verdict(Decision.DECLINE, reason=OPINION)  # 你觉得育儿补贴能刺激生育吗
         return result, verdict, facet
 
     def _first_clear_question(

@@ -30,7 +30,10 @@ rumours to check) and `residents8.jsonl` (grandparents, shift workers and neighb
 ninety follow-ups that often have no question word at all) and `near9.jsonl` (near-misses typed
 fast by students, shopkeepers and village cadres, with pinyin initials and English mixed in) and
 `near10.jsonl` (people who work at the topics' places asking about their own work, and relatives
-abroad); all but the first two were each measured once
+abroad) and `near11.jsonl` (asking the bot's opinion, jokes, comparisons with other countries)
+and `public6.jsonl` (search-box keywords, English, pinyin, requests to the bot itself) and
+`residents9.jsonl` (patients' relatives, small farmers, parents of disabled children: long
+stories and search-box fragments); all but the first two were each measured once
 before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -110,6 +113,9 @@ def test_splits_do_not_overlap() -> None:
         "residents8.jsonl",
         "near9.jsonl",
         "near10.jsonl",
+        "near11.jsonl",
+        "public6.jsonl",
+        "residents9.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
@@ -153,6 +159,7 @@ IN_A_CHAT = (
     "near7.jsonl",
     "near8.jsonl",
     "public5.jsonl",
+    "public6.jsonl",
 )
 
 

@@ -591,6 +591,23 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
     assert (answer.intent, answer.facet) == ("dibao", "materials")
 
 
+@pytest.mark.parametrize("question", ["你觉得高龄津贴发得公不公平", "养老驿站这事你怎么看"])
+def test_a_request_for_the_bots_opinion_is_declined(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.decision is Decision.DECLINE and "12345" in answer.text
+
+
+def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: Engine) -> None:
+    answer = engine.ask("你觉得俺家能申请低保不")
+    assert (answer.intent, answer.facet) == ("dibao", "eligibility")
+
+
+def test_another_country_is_another_place_unless_a_relative_is_only_there(engine: Engine) -> None:
+    assert engine.ask("日本的育儿补贴一年多少").decision is Decision.DECLINE
+    assert engine.ask("儿子在日本打工 俺家低保咋申请").intent == "dibao"
+    assert engine.ask("闺女在国外 老两口低保咋申请").intent == "dibao"
+
+
 def test_an_unrelated_short_question_is_not_a_follow_up(engine: Engine) -> None:
     assert engine.ask("俺电话，明天会下雨不", context="dibao").decision is Decision.DECLINE
     follow_up = engine.ask("要是俺没户口本咋办", context="dibao")

@@ -201,6 +201,7 @@ class Lexicon(_Frozen):
     facet_cues: dict[FacetId, tuple[str, ...]] = {}
     facet_priority: tuple[FacetId, ...] = FACET_IDS
     asks_whether: tuple[str, ...] = ()  # 有没有, 是真的吗: asks about the topic itself
+    opinion: tuple[str, ...] = ()  # 你觉得…公平吗: asks for the bot's view, not a fact
     # when no cue is found: looser patterns, `*` standing for a few characters (能*吗), in order
     facet_guesses: dict[FacetId, tuple[str, ...]] = {}
     smalltalk: dict[str, tuple[str, ...]] = {}

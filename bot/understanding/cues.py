@@ -40,6 +40,7 @@ class Cues:
             for facet, guesses in lexicon.facet_guesses.items()
         ]
         self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
+        self._opinion = tuple(norm(c).replace(" ", "") for c in lexicon.opinion if norm(c))
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
             for facet, cues in self._facets
@@ -90,6 +91,15 @@ class Cues:
     def asks_whether(self, text: str) -> bool:
         """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""
         return any(cue in text for cue in self._whether)
+
+    def asks_opinion(self, text: str) -> bool:
+        """Whether the message asks for the bot's view or a judgement (你觉得…公平吗, 你怎么看)
+        and, those words aside, for no facet of a topic (你觉得俺家能申请低保不 does ask one)."""
+        compact = text.replace(" ", "")
+        rest = compact
+        for cue in self._opinion:
+            rest = rest.replace(cue, "，")
+        return rest != compact and self.facet(rest) is None
 
     def county(self, cleaned: str) -> str | None:
         """The 晋中 county named in the question, if any."""
