@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 ANOTHER_MATTER = "words meaning another matter"
 OPINION = "asks for a view, not a fact"
+PERSONAL = "asks to look up or act on a personal case"
+BEYOND = {"opinion": OPINION, "personal": PERSONAL}
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
@@ -337,9 +339,15 @@ class Engine:
             ask_back = answers.CLARIFY if len(options) > 1 else answers.CLARIFY_ONE
             return reply(Decision.CLARIFY, ask_back, candidates=options, **scores)
         if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
-            return reply(
-                Decision.DECLINE, answers.decline_text(self.snapshot.topic_titles()), **scores
+            # the topic a view or a personal case was asked about, to read about instead
+            asked = verdict.reason in BEYOND.values()
+            named_top = (top.intent_id,) if top and named(top) and asked else ()
+            text = (
+                answers.PERSONAL
+                if verdict.reason == PERSONAL
+                else answers.decline_text(self.snapshot.topic_titles())
             )
+            return reply(Decision.DECLINE, text, related=self._options(named_top), **scores)
         return self.answer_intent(
             verdict.intent_id, facet, text=cleaned, flags=flags, related=related, **scores
         )
@@ -367,8 +375,11 @@ class Engine:
             verdict = Verdict(Decision.DECLINE, reason="no topic words")
         if verdict.decision is not Decision.DECLINE and self.matcher.another_matter(normalised):
             verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
-        if verdict.decision is not Decision.DECLINE and self.cues.asks_opinion(normalised):
-            verdict = Verdict(Decision.DECLINE, reason=OPINION)  # 你觉得育儿补贴能刺激生育吗
+        beyond = self.cues.beyond(normalised) if verdict.decision is not Decision.DECLINE else None
+        # 你觉得育儿补贴能刺激生育吗, 我的低保批没批你看一眼: unless, those words aside, it still
+        # asks a facet of a topic (你觉得俺家能申请低保不, 我的低保批没批 一般要多久)
+        if beyond and not (_QUESTION_WORDS.search(beyond[1]) and self.cues.facet(beyond[1])):
+            verdict = Verdict(Decision.DECLINE, reason=BEYOND[beyond[0]])
         return result, verdict, facet
 
     def _first_clear_question(

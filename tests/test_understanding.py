@@ -602,6 +602,28 @@ def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: En
     assert (answer.intent, answer.facet) == ("dibao", "eligibility")
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("我的低保批没批 你给我查查", "dibao"),
+        ("给我回个电话 高龄津贴的事", "senior_allowance"),
+        ("乡里管危房改造的干部只给他亲戚家报", "rural_housing_renovation"),
+    ],
+)
+def test_a_personal_case_to_look_up_or_a_complaint_is_sent_to_the_office(
+    engine: Engine, question: str, topic: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.decision is Decision.DECLINE
+    assert "查不到个人" in answer.text and "12345" in answer.text
+    assert [o.id for o in answer.related] == [topic]  # how the policy works, one tap away
+
+
+def test_a_personal_case_that_also_asks_how_the_policy_works_is_answered(engine: Engine) -> None:
+    answer = engine.ask("俺家低保批没批 一般要多久")
+    assert (answer.intent, answer.facet) == ("dibao", "duration")
+
+
 def test_another_country_is_another_place_unless_a_relative_is_only_there(engine: Engine) -> None:
     assert engine.ask("日本的育儿补贴一年多少").decision is Decision.DECLINE
     assert engine.ask("儿子在日本打工 俺家低保咋申请").intent == "dibao"

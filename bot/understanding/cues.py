@@ -40,7 +40,10 @@ class Cues:
             for facet, guesses in lexicon.facet_guesses.items()
         ]
         self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
-        self._opinion = tuple(norm(c).replace(" ", "") for c in lexicon.opinion if norm(c))
+        self._beyond = {
+            kind: tuple(norm(c).replace(" ", "") for c in cues if norm(c))
+            for kind, cues in (("opinion", lexicon.opinion), ("personal", lexicon.personal))
+        }
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
             for facet, cues in self._facets
@@ -92,14 +95,19 @@ class Cues:
         """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""
         return any(cue in text for cue in self._whether)
 
-    def asks_opinion(self, text: str) -> bool:
-        """Whether the message asks for the bot's view or a judgement (你觉得…公平吗, 你怎么看)
-        and, those words aside, for no facet of a topic (你觉得俺家能申请低保不 does ask one)."""
+    def beyond(self, text: str) -> tuple[str, str] | None:
+        """What the message asks that no topic answers, with the rest of it: the bot's view
+        ("opinion": 你觉得…公平吗) or a personal case looked up or acted on ("personal":
+        你给我查查, 我要投诉她). The caller decides whether the rest still asks a facet of a
+        topic (你觉得俺家能申请低保不)."""
         compact = text.replace(" ", "")
-        rest = compact
-        for cue in self._opinion:
-            rest = rest.replace(cue, "，")
-        return rest != compact and self.facet(rest) is None
+        for kind, cues in self._beyond.items():
+            rest = compact
+            for cue in cues:
+                rest = rest.replace(cue, "，")
+            if rest != compact:
+                return kind, rest
+        return None
 
     def county(self, cleaned: str) -> str | None:
         """The 晋中 county named in the question, if any."""
