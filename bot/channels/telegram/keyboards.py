@@ -109,17 +109,17 @@ def for_answer(answer: Answer, query_id: int | None) -> InlineKeyboardMarkup | N
                 for o in answer.candidates
             ]
         )
-    # the other topics the message named, one tap away (also under a decline that names one)
-    related = _rows(
-        [InlineKeyboardButton(o.title, callback_data=_data("t", o.id)) for o in answer.related], 2
-    )
     if answer.decision is not Decision.ANSWER or answer.intent is None:
-        return InlineKeyboardMarkup(related) if related else None
+        return None
     facets = [
         InlineKeyboardButton(o.title, callback_data=_data("f", answer.intent, o.id, query_id))
         for o in answer.follow_ups
     ]
-    rows = _rows(facets, 3) + related
+    rows = _rows(facets, 3)
+    related = [
+        InlineKeyboardButton(o.title, callback_data=_data("t", o.id)) for o in answer.related
+    ]
+    rows += _rows(related, 2)  # the other topics the message named, one tap away
     if query_id is not None:
         rows.append(feedback_row(query_id))
     return InlineKeyboardMarkup(rows) if rows else None
