@@ -35,7 +35,9 @@ and `public6.jsonl` (search-box keywords, English, pinyin, requests to the bot i
 `residents9.jsonl` (patients' relatives, small farmers, parents of disabled children: long
 stories and search-box fragments) and `near12.jsonl` (personal cases to look up, complaints about
 staff, reports of favouritism) and `near13.jsonl` (everyday matters dictated by elderly rural
-women, often naming two or three topics); all but the first two were each measured once
+women, often naming two or three topics) and `week2.jsonl` (a second week of mixed messages, a
+quarter of them near-misses; measured once and not yet tuned on); all but the first two were
+each measured once
 before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -120,6 +122,7 @@ def test_splits_do_not_overlap() -> None:
         "residents9.jsonl",
         "near12.jsonl",
         "near13.jsonl",
+        "week2.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
@@ -132,11 +135,11 @@ def test_splits_do_not_overlap() -> None:
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
     "test.jsonl": (0.95, 0.011, 0.96),
-    "holdout_public.jsonl": (0.89, 0.003, 0.99),
-    "unseen.jsonl": (0.95, 0.021, 0.92),
+    "holdout_public.jsonl": (0.89, 0.002, 0.99),
+    "unseen.jsonl": (0.95, 0.021, 0.94),
     "later.jsonl": (0.88, 0.023, 0.94),
-    "near3.jsonl": (0.95, 0.171, 0.72),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.172, 0.69),
+    "near3.jsonl": (0.95, 0.148, 0.76),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.156, 0.72),
     "residents5.jsonl": (0.91, 0.007, 0.0),  # in scope only: nothing to decline
 }
 
@@ -169,7 +172,7 @@ IN_A_CHAT = (
 
 def test_out_of_scope_questions_in_a_chat_are_rarely_taken_for_follow_ups(engine: Engine) -> None:
     # every message in a chat arrives after some topic's answer; a question with its own subject
-    # (公积金缴存基数啥时候调整) must not be answered as that topic (2.4% when last measured)
+    # (公积金缴存基数啥时候调整) must not be answered as that topic (2.0% when last measured)
     topics = sorted(engine.snapshot.intents)
     cases = [c for name in IN_A_CHAT for c in load_cases(DATA / name) if c.expect == "decline"]
     taken = []
