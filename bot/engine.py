@@ -29,7 +29,7 @@ from bot.understanding.decide import (
     mentioned,
     named,
 )
-from bot.understanding.match import Candidate, Matcher, MatchResult, merge
+from bot.understanding.match import Matcher, MatchResult, merge
 from bot.understanding.normalise import MAX_CHARS, Normaliser, clean
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,10 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in found) or "(?!)")
 
 
-# residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
-# number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 # a message that asks something (a story that only tells asks nothing)
 _ASKS_SOMETHING = re.compile(rf"{_QUESTION_WORDS.pattern}|怎么|什么")
+# residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
+# number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 _SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
 # a second question announced (低保咋申请，另外高铁几点): 另外, 还有, 顺便, 对了, 再问 …
 _SECOND_QUESTION = re.compile(r"[，,。？?！!；;\s](?:另外|还有|顺便|对了|再问|还想问|再一个)")
@@ -204,18 +204,16 @@ class Engine:
     def _options(self, intent_ids: tuple[str, ...]) -> tuple[Option, ...]:
         return tuple(Option(i, self.snapshot.intents[i].title) for i in intent_ids)
 
-    def _asks_else(
-        self, verdict: Verdict, facet: FacetId | None, top: Candidate | None, text: str
-    ) -> bool:
+    def _asks_else(self, verdict: Verdict, facet: FacetId | None, text: str) -> bool:
         """Whether a lone topic on offer sits in a message asking nothing that topic answers
         (托班门口卖的棉花糖会不会长虫牙): no facet asked, nor whether the topic exists; and the
         topic is named, or the message asks something (a story that only tells is offered)."""
+        offered = verdict.options[0] if len(verdict.options) == 1 else None
         return (
-            len(verdict.options) == 1
+            offered is not None
             and facet is None
             and not self.cues.asks_whether(text)
-            and top is not None
-            and (named(top) or _ASKS_SOMETHING.search(text) is not None)
+            and (offered in self.matcher.named_topics(text) or bool(_ASKS_SOMETHING.search(text)))
         )
 
     def _in_context(
@@ -326,8 +324,7 @@ class Engine:
             smalltalk = self.cues.smalltalk(normalised)
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
-        asks_else = self._asks_else(verdict, facet, top, normalised)
-        if verdict.decision is Decision.CLARIFY and asks_else:
+        if verdict.decision is Decision.CLARIFY and self._asks_else(verdict, facet, normalised):
             return reply(
                 Decision.DECLINE,
                 answers.decline_text(self.snapshot.topic_titles()),
@@ -342,12 +339,12 @@ class Engine:
             # the topic a view or a personal case was asked about, to read about instead
             asked = verdict.reason in BEYOND.values()
             named_top = (top.intent_id,) if top and named(top) and asked else ()
-            text = (
+            body = (
                 answers.PERSONAL
                 if verdict.reason == PERSONAL
                 else answers.decline_text(self.snapshot.topic_titles())
             )
-            return reply(Decision.DECLINE, text, related=self._options(named_top), **scores)
+            return reply(Decision.DECLINE, body, related=self._options(named_top), **scores)
         return self.answer_intent(
             verdict.intent_id, facet, text=cleaned, flags=flags, related=related, **scores
         )
