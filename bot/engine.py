@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 
 ANOTHER_MATTER = "words meaning another matter"
 OPINION = "asks for a view, not a fact"
-PERSONAL = "asks to look up or act on a personal case"
-BEYOND = {"opinion": OPINION, "personal": PERSONAL}
+PERSONAL = "a personal case to look up or act on, or a complaint"
+BEYOND = {"opinion": OPINION, "personal": PERSONAL, "complaint": PERSONAL}
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
@@ -374,9 +374,13 @@ class Engine:
             verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
         beyond = self.cues.beyond(normalised) if verdict.decision is not Decision.DECLINE else None
         # 你觉得育儿补贴能刺激生育吗, 我的低保批没批你看一眼: unless, those words aside, it still
-        # asks a facet of a topic (你觉得俺家能申请低保不, 我的低保批没批 一般要多久)
-        if beyond and not (_QUESTION_WORDS.search(beyond[1]) and self.cues.facet(beyond[1])):
-            verdict = Verdict(Decision.DECLINE, reason=BEYOND[beyond[0]])
+        # asks a facet of a topic (你觉得俺家能申请低保不, 我的低保批没批 一般要多久); where or how
+        # to complain (找谁举报) is not a facet of the topic
+        if beyond:
+            kind, rest = beyond
+            asked = self.cues.facet(rest) if _QUESTION_WORDS.search(rest) else None
+            if asked is None or (kind == "complaint" and asked in ("where", "how_to_apply")):
+                verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
 
     def _first_clear_question(

@@ -602,9 +602,18 @@ def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: En
     assert (answer.intent, answer.facet) == ("dibao", "eligibility")
 
 
-def test_a_personal_case_that_also_asks_how_the_policy_works_is_answered(engine: Engine) -> None:
-    answer = engine.ask("俺家低保批没批 一般要多久")
-    assert (answer.intent, answer.facet) == ("dibao", "duration")
+@pytest.mark.parametrize(
+    ("question", "topic", "facet"),
+    [
+        ("俺家低保批没批 一般要多久", "dibao", "duration"),
+        ("乡里干部收了好处 危房改造一户补多少钱", "rural_housing_renovation", "amount"),
+    ],
+)
+def test_a_personal_case_or_complaint_that_also_asks_about_the_policy_is_answered(
+    engine: Engine, question: str, topic: str, facet: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.intent, answer.facet) == (topic, facet)
 
 
 def test_another_country_is_another_place_unless_a_relative_is_only_there(engine: Engine) -> None:
@@ -671,6 +680,7 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("我的低保批没批 你给我查查", "dibao", "查不到个人"),
         ("给我回个电话 高龄津贴的事", "senior_allowance", "查不到个人"),
         ("乡里管危房改造的干部只给他亲戚家报", "rural_housing_renovation", "查不到个人"),
+        ("低保评议时村干部优亲厚友 找谁举报", "dibao", "查不到个人"),  # where to complain
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(

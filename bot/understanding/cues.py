@@ -42,7 +42,11 @@ class Cues:
         self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
         self._beyond = {
             kind: tuple(norm(c).replace(" ", "") for c in cues if norm(c))
-            for kind, cues in (("opinion", lexicon.opinion), ("personal", lexicon.personal))
+            for kind, cues in (
+                ("opinion", lexicon.opinion),
+                ("personal", lexicon.personal),
+                ("complaint", lexicon.complaint),
+            )
         }
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
@@ -97,9 +101,9 @@ class Cues:
 
     def beyond(self, text: str) -> tuple[str, str] | None:
         """What the message asks that no topic answers, with the rest of it: the bot's view
-        ("opinion": 你觉得…公平吗) or a personal case looked up or acted on ("personal":
-        你给我查查, 我要投诉她). The caller decides whether the rest still asks a facet of a
-        topic (你觉得俺家能申请低保不)."""
+        ("opinion": 你觉得…公平吗), a personal case looked up or acted on ("personal": 你给我查查)
+        or a complaint ("complaint": 我要投诉她). The caller decides whether the rest still asks
+        a facet of a topic (你觉得俺家能申请低保不)."""
         compact = text.replace(" ", "")
         for kind, cues in self._beyond.items():
             rest = compact
