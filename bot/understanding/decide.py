@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Thresholds
-from bot.understanding.match import NEAR_IDENTICAL, Candidate, MatchResult
+from bot.understanding.match import NAMED_BY, NEAR_IDENTICAL, Candidate, MatchResult
 
 MAX_OPTIONS = 3
 TWO_TOPICS = 0.12  # two named topics scoring this close are both offered
@@ -39,7 +39,7 @@ def named(candidate: Candidate) -> bool:
 
 def mentioned(candidate: Candidate) -> bool:
     """Whether the question names the topic, also by a sound-alike typo (底保, 育儿补铁)."""
-    return named(candidate) or candidate.evidence.startswith("sound")
+    return candidate.evidence.startswith(("both", *NAMED_BY))
 
 
 def described(candidate: Candidate) -> bool:
