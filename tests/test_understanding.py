@@ -616,6 +616,14 @@ def test_a_personal_case_or_complaint_that_also_asks_about_the_policy_is_answere
     assert (answer.intent, answer.facet) == (topic, facet)
 
 
+def test_asking_what_a_place_can_look_up_for_residents_is_not_a_personal_case(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("社区的就业社保服务点能不能帮我把缴费年限查清楚")
+    assert answer.intent == "employment_social_security_points"
+    assert engine.ask("帮我把缴费年限查清楚").decision is Decision.DECLINE  # asked of the bot
+
+
 def test_another_country_is_another_place_unless_a_relative_is_only_there(engine: Engine) -> None:
     assert engine.ask("日本的育儿补贴一年多少").decision is Decision.DECLINE
     assert engine.ask("儿子在日本打工 俺家低保咋申请").intent == "dibao"
@@ -681,6 +689,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("给我回个电话 高龄津贴的事", "senior_allowance", "查不到个人"),
         ("乡里管危房改造的干部只给他亲戚家报", "rural_housing_renovation", "查不到个人"),
         ("低保评议时村干部优亲厚友 找谁举报", "dibao", "查不到个人"),  # where to complain
+        ("奶奶的高龄津贴发放卡 帮我改成我的名字", "senior_allowance", "查不到个人"),
+        ("老母亲还在排危房改造 帮我问问排到哪了", "rural_housing_renovation", "查不到个人"),
+        ("低保一个月才几百 你说这点钱够干啥", "dibao", "超出了我能回答的范围"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(

@@ -203,6 +203,7 @@ class Lexicon(_Frozen):
     asks_whether: tuple[str, ...] = ()  # 有没有, 是真的吗: asks about the topic itself
     opinion: tuple[str, ...] = ()  # 你觉得…公平吗: asks for the bot's view, not a fact
     personal: tuple[str, ...] = ()  # 你给我查查到账没: a personal case to look up or act on
+    not_personal: tuple[str, ...] = ()  # 服务点能不能帮我把年限查清楚: what a place can do
     complaint: tuple[str, ...] = ()  # 我要投诉她, 只给他亲戚: a complaint or a report
     # when no cue is found: looser patterns, `*` standing for a few characters (能*吗), in order
     facet_guesses: dict[FacetId, tuple[str, ...]] = {}

@@ -48,6 +48,7 @@ class Cues:
                 ("complaint", lexicon.complaint),
             )
         }
+        self._not_personal = _gapped((each_part(norm, w) for w in lexicon.not_personal), 6)
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
             for facet, cues in self._facets
@@ -107,9 +108,12 @@ class Cues:
         compact = text.replace(" ", "")
         for kind, cues in self._beyond.items():
             rest = compact
+            if kind == "personal":  # 服务点能不能帮我查查 asks what the service point does
+                rest = self._not_personal.sub("，", rest)
+            seen = rest
             for cue in cues:
                 rest = rest.replace(cue, "，")
-            if rest != compact:
+            if rest != seen:
                 return kind, rest
         return None
 
