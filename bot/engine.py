@@ -284,6 +284,13 @@ class Engine:
             return reply(Decision.URGENT, answers.URGENT, reason="danger")
         if self.cues.refuse(cleaned):
             return reply(Decision.DECLINE, answers.REFUSE, reason="refused")
+        turned = self.cues.instead(cleaned)
+        if turned and len(turned[1]) >= 2:
+            # 适老化改造我了解过了，我想问的是给老人买手机有没有国补: only the question that
+            # follows counts; the topic before it is its context (…我想问的是要带啥材料)
+            before = self.ask(turned[0], context) if turned[0] else None
+            said = before.intent if before and before.decision is Decision.ANSWER else context
+            return replace(self.ask(turned[1], said), flags=flags)
         if not normalised:
             return reply(Decision.DECLINE, answers.EMPTY, reason="empty")
 

@@ -624,6 +624,14 @@ def test_asking_what_a_place_can_look_up_for_residents_is_not_a_personal_case(
     assert engine.ask("帮我把缴费年限查清楚").decision is Decision.DECLINE  # asked of the bot
 
 
+def test_only_the_question_after_i_really_want_to_ask_counts(engine: Engine) -> None:
+    turned = engine.ask("适老化改造我了解过了，我想问的是给老人买智能手机有没有以旧换新的国补")
+    assert turned.decision is Decision.DECLINE
+    # the topic said before the turn is what a bare question after it is about
+    same = engine.ask("低保我了解过了，我想问的是要带啥材料")
+    assert (same.intent, same.facet) == ("dibao", "materials")
+
+
 def test_another_country_is_another_place_unless_a_relative_is_only_there(engine: Engine) -> None:
     assert engine.ask("日本的育儿补贴一年多少").decision is Decision.DECLINE
     assert engine.ask("儿子在日本打工 俺家低保咋申请").intent == "dibao"

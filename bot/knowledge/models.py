@@ -201,6 +201,7 @@ class Lexicon(_Frozen):
     facet_cues: dict[FacetId, tuple[str, ...]] = {}
     facet_priority: tuple[FacetId, ...] = FACET_IDS
     asks_whether: tuple[str, ...] = ()  # 有没有, 是真的吗: asks about the topic itself
+    asks_instead: tuple[str, ...] = ()  # 低保我了解过了，我想问的是…: the question follows
     opinion: tuple[str, ...] = ()  # 你觉得…公平吗: asks for the bot's view, not a fact
     personal: tuple[str, ...] = ()  # 你给我查查到账没: a personal case to look up or act on
     not_personal: tuple[str, ...] = ()  # 服务点能不能帮我把年限查清楚: what a place can do

@@ -40,6 +40,7 @@ class Cues:
             for facet, guesses in lexicon.facet_guesses.items()
         ]
         self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
+        self._instead = tuple(clean(c) for c in lexicon.asks_instead if clean(c))
         self._beyond = {
             kind: tuple(norm(c).replace(" ", "") for c in cues if norm(c))
             for kind, cues in (
@@ -99,6 +100,15 @@ class Cues:
     def asks_whether(self, text: str) -> bool:
         """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""
         return any(cue in text for cue in self._whether)
+
+    def instead(self, cleaned: str) -> tuple[str, str] | None:
+        """What a message says before turning to what it really asks (低保我了解过了，我想问的是
+        要带啥材料), and that question; None if it does not turn."""
+        found = [(cleaned.rfind(cue), cue) for cue in self._instead if cue in cleaned]
+        if not found:
+            return None
+        at, cue = max(found)
+        return cleaned[:at], cleaned[at + len(cue) :]
 
     def beyond(self, text: str) -> tuple[str, str] | None:
         """What the message asks that no topic answers, with the rest of it: the bot's view
