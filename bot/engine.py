@@ -62,6 +62,14 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
 
 # a message that asks something (a story that only tells asks nothing)
 _ASKS_SOMETHING = re.compile(rf"{_QUESTION_WORDS.pattern}|怎么|什么")
+# any sign of a question or a wish at all, however loose (还是, 几, 管不管, …的不, 想让)
+_ASKS_AT_ALL = re.compile(
+    rf"{_ASKS_SOMETHING.pattern}|还是|几|是否|多大|如何|咨询|请教|打听|说说|讲讲|介绍|了解"
+    r"|想知道|想让|想申请|想办|想进|想装|希望"
+    r"|有没|了没|能不|是不|要不|用不|行不|给不|管不|(.)[不没]\1|(?:[不吧呢咧哩]|没有?|不.)(?=[，。！？!?,.\s]|$)"
+)
+# asking how to apply, not how to do anything (怎么 alone)
+_APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约")
 # residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
 # number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 _SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
@@ -94,6 +102,7 @@ class Engine:
                 self.normalise,
                 generic=snapshot.lexicon.generic,
                 other_matters=snapshot.out_of_scope.other_matters,
+                circumstances=snapshot.out_of_scope.circumstances,
             ),
         )
         generic = snapshot.lexicon.generic
@@ -179,7 +188,7 @@ class Engine:
             # 低保咋办？还有驾照咋换
             named_only = verdict.reason == OUT_OF_SCOPE_CLOSER or ruled_out
             # 低保户住院，医保报销比例是多少: only a part worded as a question is the question
-            asked_only = self.matcher.another_matter(normalised) is not None or ruled_out
+            asked_only = self._another_matter(text, normalised) or ruled_out
             first = self._first_clear_question(text, context, memo, named_only, asked_only)
             if verdict.reason == TWO_TOPICS_NAMED:  # answer one, point to the others
                 topics = verdict.options
@@ -235,7 +244,7 @@ class Engine:
             or any(map(mentioned, result.candidates))
         ):
             return None
-        if self.matcher.another_matter(normalised) or context in self.matcher.excluded(normalised):
+        if self._another_matter(text, normalised) or context in self.matcher.excluded(normalised):
             return None
         title = self.snapshot.intents[context].title
         understood = self._understand(f"{title} {text}", None, memo)
@@ -377,7 +386,7 @@ class Engine:
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
         if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:
             verdict = Verdict(Decision.DECLINE, reason="no topic words")
-        if verdict.decision is not Decision.DECLINE and self.matcher.another_matter(normalised):
+        if verdict.decision is not Decision.DECLINE and self._another_matter(text, normalised):
             verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
         beyond = self.cues.beyond(normalised) if verdict.decision is not Decision.DECLINE else None
         # 你觉得育儿补贴能刺激生育吗, 我的低保批没批你看一眼: unless, those words aside, it still
@@ -389,6 +398,27 @@ class Engine:
             if asked is None or (kind == "complaint" and asked in ("where", "how_to_apply")):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
+
+    def _another_matter(self, text: str, normalised: str) -> bool:
+        """Whether a word means another matter (低保户考驾照); a word telling the resident's
+        situation (丈夫肝癌晚期, 在焦化厂上班) does only in a short message or in a part that asks
+        (腰椎疼吃啥药), not in the story a long message tells before asking about a topic."""
+        if self.matcher.another_matter(normalised):
+            return True
+        if self.matcher.circumstance(normalised) is None:
+            return False
+        if len(normalised.replace(" ", "")) <= LONG_MESSAGE:
+            return True
+        commas = re.sub(_SPACE_AS_COMMA, "，", text[:MAX_CHARS])
+        parts = [(part, self.normalise(part)) for part in _QUESTION_PARTS.findall(commas)]
+        asking = [said for part, said in parts if _ASKS_AT_ALL.search(f"{part} {said}")]
+        # 低保批下来要多久, 去哪登记 ask about the topic; 咋预防 does not
+        topical = [
+            said
+            for said in asking
+            if self.cues.facet(said) not in (None, "how_to_apply") or _APPLYING.search(said)
+        ]
+        return not topical or any(map(self.matcher.circumstance, asking))
 
     def _first_clear_question(
         self,

@@ -93,11 +93,12 @@ def test_a_clerks_mistake_in_excludes_or_concepts_is_reported(
     assert any(f"{topic}.yaml:" in p and message in p for p in problems_in(knowledge_copy))
 
 
+@pytest.mark.parametrize("field", ["other_matters", "circumstances"])
 def test_a_word_meaning_another_matter_that_a_topic_uses_is_reported(
-    knowledge_copy: Path,
+    knowledge_copy: Path, field: str
 ) -> None:
     path = knowledge_copy / "knowledge" / "out_of_scope.yaml"
-    edit(path, "other_matters:\n", "other_matters:\n  - 加装电梯\n")
+    edit(path, f"{field}:\n", f"{field}:\n  - 加装电梯\n")
     found = problems_in(knowledge_copy)
     assert any("out_of_scope.yaml:" in p and "excluded '加装电梯'" in p for p in found)
 

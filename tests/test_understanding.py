@@ -235,6 +235,7 @@ def test_danger_is_seen_beside_an_everyday_phrase(engine: Engine, question: str)
         "户口本找不着了 娃上学要用咋补",  # a lost document, not a lost child
         "五十多了到处找不到工作 有啥门路",
         "房贷压得俺喘不过气",
+        "我拄拐走路好几年了，低保能申请不",  # 拄拐 走路, not 拐走
     ],
 )
 def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question: str) -> None:
@@ -630,6 +631,34 @@ def test_only_the_question_after_i_really_want_to_ask_counts(engine: Engine) -> 
     # the topic said before the turn is what a bare question after it is about
     same = engine.ask("低保我了解过了，我想问的是要带啥材料")
     assert (same.intent, same.facet) == ("dibao", "materials")
+
+
+def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
+    engine: Engine,
+) -> None:
+    story = engine.ask(
+        "丈夫肝癌晚期在住院，光自费药一个月就一万多，我在纺织厂的工资全填进去都不够，"
+        "听说低保审核要入户调查，从交申请到批下来一般要多长时间？"
+    )
+    assert (story.intent, story.facet) == ("dibao", "duration")
+    # … but where the question itself is about the illness, it is another matter
+    asked = engine.ask("俺家吃着低保，老伴腰椎疼了好几年，腰椎疼该吃啥药，贴膏药管用不")
+    assert asked.decision is Decision.DECLINE
+    assert engine.ask("低保户腰椎疼吃啥药").decision is Decision.DECLINE
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("危改补助", "rural_housing_renovation"),
+        ("俺老娘九十咧，兀个高龄的钱咋领嘞", "senior_allowance"),
+        ("按月领政府生活保障金的人，家里买了车还能继续领吗", "dibao"),
+    ],
+)
+def test_short_names_residents_use_reach_the_topic(
+    engine: Engine, question: str, topic: str
+) -> None:
+    assert engine.ask(question).intent == topic
 
 
 def test_another_country_is_another_place_unless_a_relative_is_only_there(engine: Engine) -> None:

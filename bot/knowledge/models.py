@@ -190,6 +190,9 @@ class OutOfScope(_Frozen):
     examples: tuple[str, ...] = ()
     # words that mean another matter whatever topic the message names (低保户考驾照: 驾照)
     other_matters: tuple[str, ...] = ()
+    # words telling the resident's situation (腰椎, 焦化厂, 房贷): another matter only when the
+    # question itself is about them, not when a long story mentions them
+    circumstances: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

@@ -124,6 +124,8 @@ def verify_excludes_fit(loaded: Loaded, texts: SourceTexts | None) -> Iterator[P
         every = [pair for texts in own.values() for pair in texts]
         other = loaded.out_of_scope.other_matters
         checks.append((loaded.documents["out_of_scope"], "other_matters", other, every))
+        told = loaded.out_of_scope.circumstances
+        checks.append((loaded.documents["out_of_scope"], "circumstances", told, every))
     for doc, field, words, wording in checks:
         written = [text for text, _ in wording]
         joined = "\n".join(n.replace(" ", "") for _, n in wording)  # one search per word

@@ -123,6 +123,7 @@ class Matcher:
         weights: Weights | None = None,
         generic: Iterable[str] = (),
         other_matters: Iterable[str] = (),
+        circumstances: Iterable[str] = (),
     ) -> None:
         self.w = weights or Weights()
         self._generic: set[str] = set()
@@ -216,6 +217,10 @@ class Matcher:
         self._other_by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
         for word in matters:  # `*` stands for a few characters (医保卡*刷)
             self._other_by_char[word[0]].append(matter_pattern(word))
+        self._told_by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+        for word in (each_part(norm, w).replace(" ", "") for w in circumstances):
+            if word.strip("*"):
+                self._told_by_char[word[0]].append(matter_pattern(word))
         # keywords by their first character and first syllable: only those can occur in a text
         self._keys_by_char: dict[str, list[int]] = defaultdict(list)
         self._keys_by_sound: dict[str, list[int]] = defaultdict(list)
@@ -474,15 +479,22 @@ class Matcher:
 
     def another_matter(self, text: str) -> re.Pattern[str] | None:
         """A word in normalised text that means another matter whatever topic it names."""
-        compact = text.replace(" ", "")
-        by_char = self._other_by_char
-        words = (word for char in set(compact).intersection(by_char) for word in by_char[char])
-        return next((word for word in words if word.search(compact)), None)
+        return _first_found(self._other_by_char, text)
+
+    def circumstance(self, text: str) -> re.Pattern[str] | None:
+        """A word in normalised text telling the resident's situation (腰椎, 焦化厂, 房贷)."""
+        return _first_found(self._told_by_char, text)
 
     def _best_text(self, owner: int, sims: npt.NDArray[np.float64]) -> str:
         start = int(self._starts[owner])
         end = int(self._starts[owner + 1]) if owner + 1 < len(self._starts) else len(sims)
         return self._texts[start + int(np.argmax(sims[start:end]))]
+
+
+def _first_found(by_char: dict[str, list[re.Pattern[str]]], text: str) -> re.Pattern[str] | None:
+    compact = text.replace(" ", "")
+    words = (word for char in set(compact).intersection(by_char) for word in by_char[char])
+    return next((word for word in words if word.search(compact)), None)
 
 
 def _accumulate(rows: list[list[GramInfo]], size: int) -> npt.NDArray[np.float64]:
