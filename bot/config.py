@@ -36,6 +36,9 @@ class Thresholds(BaseSettings):
     # a short message in a chat leaning this much to the topic just answered (双胞胎算两个吧 after
     # 育儿补贴) follows it up, when read together with that topic it is answered
     follow_up_lean: float = 0.2
+    # a short message in a chat that asks nothing and only tells circumstances (娃一直是他姥姥在
+    # 带 after 育儿补贴) follows it up when at least this close to its examples
+    follow_up_tells: float = 0.12
 
 
 class Settings(BaseSettings):

@@ -70,6 +70,7 @@ _ASKS_AT_ALL = re.compile(
 )
 # asking how to apply, not how to do anything (怎么 alone)
 _APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约")
+TELLS_MAX = 24  # characters; a chat message up to this long telling circumstances follows up
 # residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
 # number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 _SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
@@ -253,6 +254,27 @@ class Engine:
             return understood
         return None
 
+    def _tells_more(
+        self, text: str, normalised: str, result: MatchResult, verdict: Verdict, context: str
+    ) -> bool:
+        """Whether a short message in a chat only tells more of the resident's circumstances
+        (娃一直是他姥姥在带; 那栋楼已经有十三户签了字): it asks nothing, names no topic, is no
+        further from the topic's examples than from other matters', and no word in it means
+        another matter."""
+        compact = normalised.replace(" ", "")
+        score = next((c.score for c in result.candidates if c.intent_id == context), 0.0)
+        return (
+            len(compact) <= TELLS_MAX
+            and score >= max(self.thresholds.follow_up_tells, result.out_of_scope)
+            and not compact.isascii()
+            and verdict.reason not in BEYOND.values()
+            and not any(_ASKS_AT_ALL.search(t) for t in (text, normalised))
+            and not any(map(mentioned, result.candidates))
+            and self.cues.smalltalk(normalised) is None
+            and not self._another_matter(text, normalised)
+            and context not in self.matcher.excluded(normalised)
+        )
+
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
         """Of the topics a message names, the first not named only as who is asking:
         低保户能领育儿补贴吗 asks about 育儿补贴."""
@@ -314,6 +336,11 @@ class Engine:
             if followed is not None:
                 verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
                 facet = followed[2]
+            elif self._tells_more(text, normalised, result, verdict, known_context):
+                # 孩子是她奶奶在带 after 育儿补贴: a circumstance told in reply, to weigh against
+                # who can apply
+                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
+                facet = self.cues.facet(normalised) or "eligibility"
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask

@@ -633,6 +633,22 @@ def test_only_the_question_after_i_really_want_to_ask_counts(engine: Engine) -> 
     assert (same.intent, same.facet) == ("dibao", "materials")
 
 
+def test_a_circumstance_told_in_a_chat_follows_up_the_topic_just_answered(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("娃一直是他姥姥在带", context="childcare_subsidy")
+    assert (answer.decision, answer.intent, answer.facet) == (
+        Decision.ANSWER,
+        "childcare_subsidy",
+        "eligibility",
+    )
+    assert engine.ask("娃一直是他姥姥在带").decision is Decision.DECLINE  # alone it asks nothing
+    # a remark about something else, or thanks, is not taken for one
+    remark = engine.ask("邻居家狗天天叫，出门还不拴绳", context="childcare_subsidy")
+    assert remark.decision is Decision.DECLINE
+    assert engine.ask("谢谢啊", context="dibao").decision is Decision.SMALLTALK
+
+
 def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     engine: Engine,
 ) -> None:
