@@ -667,6 +667,8 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     ("question", "topic"),
     [
         ("危改补助", "rural_housing_renovation"),
+        ("晋中今年安了多少电梯了", "elevator_retrofit"),
+        ("晋中市学位供给和新建学校情况", "education"),
         ("俺老娘九十咧，兀个高龄的钱咋领嘞", "senior_allowance"),
         ("按月领政府生活保障金的人，家里买了车还能继续领吗", "dibao"),
     ],
