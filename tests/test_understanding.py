@@ -669,6 +669,7 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     ("question", "topic"),
     [
         ("危改补助", "rural_housing_renovation"),
+        ("政府按月给租房的困难家庭发的那笔房租钱，咋申请", "housing_security"),  # not 低保
         ("那个滴保怎么申请 需要去哪里", "dibao"),  # 滴 is a sound-alike, not a filler
         ("晋中今年安了多少电梯了", "elevator_retrofit"),
         ("晋中市学位供给和新建学校情况", "education"),
