@@ -124,6 +124,7 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "平遥古城门票多少钱",
         "全国现在吃低保的一共有多少人",  # the whole country, not 晋中
         "帮我们村编两句托育点的宣传语",
+        "托育机构的老师把我家孩子胳膊掐青了，我该怎么维权",
     ],
 )
 def test_near_misses_and_out_of_scope_are_declined_with_12345(
@@ -669,6 +670,8 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     ("question", "topic"),
     [
         ("危改补助", "rural_housing_renovation"),
+        ("一个上中班一个要上小班，想送一块儿，去哪儿申请", "sibling_kindergarten"),
+        ("帮邻居大妈问问，她家收入太低，想找政府每月给点保底的生活钱", "dibao"),
         ("政府按月给租房的困难家庭发的那笔房租钱，咋申请", "housing_security"),  # not 低保
         ("那个滴保怎么申请 需要去哪里", "dibao"),  # 滴 is a sound-alike, not a filler
         ("晋中今年安了多少电梯了", "elevator_retrofit"),
