@@ -38,8 +38,13 @@ staff, reports of favouritism) and `near13.jsonl` (everyday matters dictated by 
 women, often naming two or three topics) and `week2.jsonl` (a second week of mixed messages, a
 quarter of them near-misses; only one change, for complaints, was prompted by it) and
 `near14.jsonl` (near-misses mixing opinions, personal cases, complaints, staff's own work and
-everyday life; measured once, not tuned on); all but the first two were each measured once
-before tuning on them began.
+everyday life) and `near15.jsonl` (other policies sharing a word, family, own business, apps,
+weather) and `residents10.jsonl` (long hardship stories, chat replies telling a circumstance) and
+`residents11.jsonl` (dialect and voice typing by elderly villagers) and `near17.jsonl` (other
+places, national statistics, slogans) and `residents12.jsonl` (the five core topics: paraphrases,
+typos, follow-ups); all but the first two were each measured once before tuning on them began.
+`near16.jsonl` (near-misses of every kind by a sixteenth writer) was measured once, at the end
+of a round, and not tuned on.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
@@ -125,6 +130,12 @@ def test_splits_do_not_overlap() -> None:
         "near13.jsonl",
         "week2.jsonl",
         "near14.jsonl",
+        "near15.jsonl",
+        "residents10.jsonl",
+        "residents11.jsonl",
+        "near17.jsonl",
+        "residents12.jsonl",
+        "near16.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
@@ -138,11 +149,11 @@ def test_splits_do_not_overlap() -> None:
 FLOORS = {
     "test.jsonl": (0.95, 0.011, 0.96),
     "holdout_public.jsonl": (0.89, 0.002, 0.99),
-    "unseen.jsonl": (0.95, 0.021, 0.94),
+    "unseen.jsonl": (0.96, 0.021, 0.94),
     "later.jsonl": (0.88, 0.023, 0.94),
-    "near3.jsonl": (0.95, 0.148, 0.76),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.156, 0.72),
-    "residents5.jsonl": (0.91, 0.007, 0.0),  # in scope only: nothing to decline
+    "near3.jsonl": (0.95, 0.140, 0.77),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.154, 0.72),
+    "residents5.jsonl": (0.92, 0.007, 0.0),  # in scope only: nothing to decline
 }
 
 
