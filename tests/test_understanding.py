@@ -756,6 +756,7 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("低保评议时村干部优亲厚友 找谁举报", "dibao", "查不到个人"),  # where to complain
         ("奶奶的高龄津贴发放卡 帮我改成我的名字", "senior_allowance", "查不到个人"),
         ("老母亲还在排危房改造 帮我问问排到哪了", "rural_housing_renovation", "查不到个人"),
+        ("我妈的高龄津贴这个月没到账，帮我看看卡里有没有", "senior_allowance", "查不到个人"),
         ("低保一个月才几百 你说这点钱够干啥", "dibao", "超出了我能回答的范围"),
         ("网上找的保姆和社区家政哪个靠得住？你给个准话", "home_services", "超出了我能回答的范围"),
         ("村里有个人明明在外地上着班，每月还领着城乡居民养老金", "pension_insurance", "查不到个人"),

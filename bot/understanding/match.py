@@ -134,8 +134,6 @@ class Matcher:
         self._keywords: list[tuple[str, str, str | None]] = []  # owner, text, spoken (≥2 sylls)
         # owner, the concept as written, its groups of normalised words
         self._concepts: list[tuple[str, str, tuple[frozenset[str], ...]]] = []
-        other = (each_part(norm, word).replace(" ", "") for word in other_matters)
-        matters = [word for word in other if word.strip("*")]
         excludes: list[tuple[str, str]] = []  # owner, words that mean another matter
         for intent in intents:
             words = (norm(w).replace(" ", "") for w in intent.excludes)
@@ -214,13 +212,8 @@ class Matcher:
         self._excludes_by_char: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for owner, word in excludes:
             self._excludes_by_char[word[0]].append((owner, word))
-        self._other_by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
-        for word in matters:  # `*` stands for a few characters (医保卡*刷)
-            self._other_by_char[word[0]].append(matter_pattern(word))
-        self._told_by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
-        for word in (each_part(norm, w).replace(" ", "") for w in circumstances):
-            if word.strip("*"):
-                self._told_by_char[word[0]].append(matter_pattern(word))
+        self._other_by_char = _by_first_char(each_part(norm, w) for w in other_matters)
+        self._told_by_char = _by_first_char(each_part(norm, w) for w in circumstances)
         # keywords by their first character and first syllable: only those can occur in a text
         self._keys_by_char: dict[str, list[int]] = defaultdict(list)
         self._keys_by_sound: dict[str, list[int]] = defaultdict(list)
@@ -489,6 +482,15 @@ class Matcher:
         start = int(self._starts[owner])
         end = int(self._starts[owner + 1]) if owner + 1 < len(self._starts) else len(sims)
         return self._texts[start + int(np.argmax(sims[start:end]))]
+
+
+def _by_first_char(words: Iterable[str]) -> dict[str, list[re.Pattern[str]]]:
+    """Patterns for words meaning another matter (医保卡*刷), by their first character."""
+    by_char: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+    for word in (w.replace(" ", "") for w in words):
+        if word.strip("*"):
+            by_char[word[0]].append(matter_pattern(word))
+    return by_char
 
 
 def _first_found(by_char: dict[str, list[re.Pattern[str]]], text: str) -> re.Pattern[str] | None:
