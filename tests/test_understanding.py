@@ -636,6 +636,9 @@ def test_only_the_question_after_i_really_want_to_ask_counts(engine: Engine) -> 
     # the topic said before the turn is what a bare question after it is about
     same = engine.ask("低保我了解过了，我想问的是要带啥材料")
     assert (same.intent, same.facet) == ("dibao", "materials")
+    # 我说的不是 A，是 B: B is asked
+    other = engine.ask("我说的不是养老驿站，是小区楼下的菜鸟驿站，晚上几点关门")
+    assert other.decision is Decision.DECLINE
 
 
 def test_a_circumstance_told_in_a_chat_follows_up_the_topic_just_answered(

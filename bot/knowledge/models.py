@@ -169,9 +169,11 @@ class Intent(_Frozen):
         return self
 
 
-def gapped(phrase: str, gap: int) -> str:
-    """A regular expression for a phrase in which `*` stands for up to `gap` characters."""
-    return f".{{0,{gap}}}".join(map(re.escape, phrase.replace(" ", "").split("*")))
+def gapped(phrase: str, gap: int, *, shortest: bool = False) -> str:
+    """A regular expression for a phrase in which `*` stands for up to `gap` characters (as few
+    as will do when `shortest`)."""
+    stands = f".{{0,{gap}}}{'?' if shortest else ''}"
+    return stands.join(map(re.escape, phrase.replace(" ", "").split("*")))
 
 
 def each_part(change: Callable[[str], str], phrase: str) -> str:

@@ -16,14 +16,15 @@ from bot.knowledge.models import (
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.pinyin import syllables
 
+INSTEAD_GAP = 12  # characters a `*` of a turn stands for (说的不是*是: 说的不是养老驿站，是)
 GUESS_GAP = 8  # characters a `*` of a facet guess stands for (能*吗: 能直接进同一个园吗)
 SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase (e.g. 你好呀)
 AWAY_GAP = 4  # characters between a place and what someone does there (在太原跑车, 在北京工地干活)
 
 
-def _gapped(phrases: Iterable[str], gap: int = 4) -> re.Pattern[str]:
+def _gapped(phrases: Iterable[str], gap: int = 4, *, shortest: bool = False) -> re.Pattern[str]:
     """One pattern for phrases in which `*` stands for a few characters (老公*打我)."""
-    parts = (gapped(phrase, gap) for phrase in phrases)
+    parts = (gapped(phrase, gap, shortest=shortest) for phrase in phrases)
     return re.compile("|".join(part for part in parts if part) or "(?!)")
 
 
@@ -40,7 +41,8 @@ class Cues:
             for facet, guesses in lexicon.facet_guesses.items()
         ]
         self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
-        self._instead = tuple(clean(c) for c in lexicon.asks_instead if clean(c))
+        turns = (each_part(clean, c) for c in lexicon.asks_instead)
+        self._instead = _gapped(turns, INSTEAD_GAP, shortest=True)
         self._beyond = {
             kind: tuple(norm(c).replace(" ", "") for c in cues if norm(c))
             for kind, cues in (
@@ -103,12 +105,11 @@ class Cues:
 
     def instead(self, cleaned: str) -> tuple[str, str] | None:
         """What a message says before turning to what it really asks (低保我了解过了，我想问的是
-        要带啥材料), and that question; None if it does not turn."""
-        found = [(cleaned.rfind(cue), cue) for cue in self._instead if cue in cleaned]
-        if not found:
+        要带啥材料; 我说的不是养老驿站，是菜鸟驿站…), and that question; None if none."""
+        turns = list(self._instead.finditer(cleaned))
+        if not turns:
             return None
-        at, cue = max(found)
-        return cleaned[:at], cleaned[at + len(cue) :]
+        return cleaned[: turns[-1].start()], cleaned[turns[-1].end() :]
 
     def beyond(self, text: str) -> tuple[str, str] | None:
         """What the message asks that no topic answers, with the rest of it: the bot's view
