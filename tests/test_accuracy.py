@@ -42,9 +42,9 @@ everyday life) and `near15.jsonl` (other policies sharing a word, family, own bu
 weather) and `residents10.jsonl` (long hardship stories, chat replies telling a circumstance) and
 `residents11.jsonl` (dialect and voice typing by elderly villagers) and `near17.jsonl` (other
 places, national statistics, slogans) and `residents12.jsonl` (the five core topics: paraphrases,
-typos, follow-ups); all but the first two were each measured once before tuning on them began.
-`near16.jsonl` (near-misses of every kind by a sixteenth writer) was measured once, at the end
-of a round, and not tuned on.
+typos, follow-ups) and `near16.jsonl` (near-misses of every kind by a sixteenth writer); all but
+the first two were each measured once before tuning on them began. `near18.jsonl` (near-misses
+of every kind by an eighteenth writer) was measured once, at the end of a round, and not tuned on.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
@@ -136,6 +136,7 @@ def test_splits_do_not_overlap() -> None:
         "near17.jsonl",
         "residents12.jsonl",
         "near16.jsonl",
+        "near18.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
@@ -151,8 +152,8 @@ FLOORS = {
     "holdout_public.jsonl": (0.89, 0.002, 0.99),
     "unseen.jsonl": (0.96, 0.021, 0.94),
     "later.jsonl": (0.88, 0.023, 0.94),
-    "near3.jsonl": (0.95, 0.140, 0.77),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.154, 0.72),
+    "near3.jsonl": (0.95, 0.138, 0.78),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.150, 0.73),
     "residents5.jsonl": (0.92, 0.007, 0.0),  # in scope only: nothing to decline
 }
 
