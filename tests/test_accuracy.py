@@ -42,9 +42,9 @@ everyday life) and `near15.jsonl` (other policies sharing a word, family, own bu
 weather) and `residents10.jsonl` (long hardship stories, chat replies telling a circumstance) and
 `residents11.jsonl` (dialect and voice typing by elderly villagers) and `near17.jsonl` (other
 places, national statistics, slogans) and `residents12.jsonl` (the five core topics: paraphrases,
-typos, follow-ups) and `near16.jsonl` (near-misses of every kind by a sixteenth writer); all but
-the first two were each measured once before tuning on them began. `near18.jsonl` (near-misses
-of every kind by an eighteenth writer) was measured once, at the end of a round, and not tuned on.
+typos, follow-ups) and `near16.jsonl` and `near18.jsonl` (near-misses of every kind by a
+sixteenth and an eighteenth writer); all but the first two were each measured once before tuning
+on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.

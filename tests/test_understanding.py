@@ -127,6 +127,7 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "托育机构的老师把我家孩子胳膊掐青了，我该怎么维权",
         "我想投资开个嵌入式养老机构，大概得砸多少钱进去，几年能回本不",
         "幸福小院这名字挺有味道的，有啥典故",
+        "开一家日间照料中心大概要投多少钱",
     ],
 )
 def test_near_misses_and_out_of_scope_are_declined_with_12345(
@@ -762,6 +763,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("我妈的高龄津贴这个月没到账，帮我看看卡里有没有", "senior_allowance", "查不到个人"),
         ("低保一个月才几百 你说这点钱够干啥", "dibao", "超出了我能回答的范围"),
         ("网上找的保姆和社区家政哪个靠得住？你给个准话", "home_services", "超出了我能回答的范围"),
+        ("吃低保的人在网上被骂懒汉，你对这种说法怎么看", "dibao", "超出了我能回答的范围"),
+        ("延迟退休这个政策，你个人是支持还是反对", "pension_insurance", "超出了我能回答的范围"),
         ("村里有个人明明在外地上着班，每月还领着城乡居民养老金", "pension_insurance", "查不到个人"),
     ],
 )
