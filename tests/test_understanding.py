@@ -612,6 +612,8 @@ def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: En
 @pytest.mark.parametrize(
     ("question", "topic", "facet"),
     [
+        ("我要告诉你俺家的情况，老伴瘫了，俺想申请低保", "dibao", "how_to_apply"),  # 告诉, not 告
+        ("低保卡在哪领", "dibao", "where"),  # 卡 在哪, not 卡在哪一步
         ("俺家低保批没批 一般要多久", "dibao", "duration"),
         ("乡里干部收了好处 危房改造一户补多少钱", "rural_housing_renovation", "amount"),
     ],
