@@ -69,7 +69,11 @@ _ASKS_AT_ALL = re.compile(
     r"|有没|了没|能不|是不|要不|用不|行不|给不|管不|(.)[不没]\1|(?:[不吧呢咧哩]|没有?|不.)(?=[，。！？!?,.\s]|$)"
 )
 # how a resident's own case stands (还没到账, 停了): said of a case, not asked of the policy
-_CASE_STATE = re.compile(r"(?:还|咋|怎么)?没(?:有)?(?:到账|发|批|下来|动静|消息)|停了|断了|不给了")
+_CASE_STATE = re.compile(
+    r"(?:咋|怎么)?还?没(?:有)?(?:到账|发|批|下来|动静|消息)|(?:到账|批|下来|出来|发)了?没(?:有)?|停了|断了|不给了"
+)
+# asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
+_RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")
 # asking how to apply, not how to do anything (怎么 alone)
 _APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约")
 TELLS_MAX = 24  # characters; a chat message up to this long telling circumstances follows up
@@ -426,7 +430,11 @@ class Engine:
             if kind != "opinion":  # 这个月没到账 tells how the case stands, not what is asked
                 rest = _CASE_STATE.sub("，", rest)
             asked = self.cues.facet(rest) if _QUESTION_WORDS.search(rest) else None
-            if asked is None or (kind == "complaint" and asked in ("where", "how_to_apply")):
+            if (
+                asked is None
+                or (kind == "complaint" and asked in ("where", "how_to_apply"))
+                or (asked == "amount" and _RECKONING.search(normalised))
+            ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
 

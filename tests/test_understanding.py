@@ -768,6 +768,12 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("吃低保的人在网上被骂懒汉，你对这种说法怎么看", "dibao", "超出了我能回答的范围"),
         ("延迟退休这个政策，你个人是支持还是反对", "pension_insurance", "超出了我能回答的范围"),
         ("村里有个人明明在外地上着班，每月还领着城乡居民养老金", "pension_insurance", "查不到个人"),
+        # advice on one's own life, asked after a story about a topic
+        ("做了适老化改造老爷子嫌扶手碍事 你说他是不是犟", "aging_retrofit", "超出了我能回答的范围"),
+        ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
+        # a case's own state or sum asked of the bot, not the policy's usual time or amount
+        ("我家育儿补贴申请了 帮我查下批下来了没", "childcare_subsidy", "查不到个人"),
+        ("你帮我算算俺爹退休后一个月能领多少 交了十五年", "pension_insurance", "查不到个人"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
@@ -777,6 +783,21 @@ def test_a_declined_message_naming_a_topic_points_to_it(
     assert answer.decision is Decision.DECLINE
     assert says in answer.text and "12345" in answer.text
     assert [o.id for o in answer.related] == [named]  # how the policy works, in case it was meant
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # 你说呢 only hands the question over; 我跟你说 only starts the story
+        ("俺爹八十多了一个人住 能给他家做适老化改造不 你说呢", "aging_retrofit"),
+        ("我跟你说 俺家娃两岁半 育儿补贴去哪领", "childcare_subsidy"),
+    ],
+)
+def test_a_question_handed_over_with_ni_shuo_is_still_answered(
+    engine: Engine, question: str, intent: str
+) -> None:
+    answer = engine.ask(question)
+    assert (answer.decision, answer.intent) == (Decision.ANSWER, intent)
 
 
 def test_asking_whether_a_topic_exists_is_still_offered_not_declined(engine: Engine) -> None:
