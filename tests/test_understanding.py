@@ -375,6 +375,9 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "寄个手机最低保价多少",  # 最低保价 is not 低保
         "银行app的适老化版本在哪切换",  # an app's, not a home's
         "建行门口那个助农服务点的机器能取钱不",  # a bank's service point
+        "家政进社区请的阿姨干了一年 过年给她包红包给多少",  # 包红包: custom, not the service
+        "在社保服务点排队把老花镜坐碎了 哪里配得快",  # 老花镜: an errand
+        "幸福小院的监控能不能让子女在手机上看",  # 监控: the premises, not the service
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -771,6 +774,7 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         # advice on one's own life, asked after a story about a topic
         ("做了适老化改造老爷子嫌扶手碍事 你说他是不是犟", "aging_retrofit", "超出了我能回答的范围"),
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
+        ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
         # a case's own state or sum asked of the bot, not the policy's usual time or amount
         ("我家育儿补贴申请了 帮我查下批下来了没", "childcare_subsidy", "查不到个人"),
         ("你帮我算算俺爹退休后一个月能领多少 交了十五年", "pension_insurance", "查不到个人"),
