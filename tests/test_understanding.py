@@ -518,6 +518,10 @@ def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine:
     assert (neighbour.decision, neighbour.reason) == (Decision.DECLINE, "elsewhere")
     # a trip elsewhere in an announced second question leaves the first answered
     assert engine.ask("加装电梯咋申请，还有去太原的大巴几点发车").intent == "elevator_retrofit"
+    # a place elsewhere compared with here is asked about too
+    for question in ("南京的高龄津贴跟咱这的一样不一样", "深圳的托育补贴比晋中的谁高"):
+        compared = engine.ask(question)
+        assert (compared.decision, compared.reason) == (Decision.DECLINE, "elsewhere")
 
 
 def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(

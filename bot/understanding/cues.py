@@ -19,6 +19,11 @@ from bot.understanding.pinyin import syllables
 INSTEAD_GAP = 12  # characters a `*` of a turn stands for (说的不是*是: 说的不是养老驿站，是)
 GUESS_GAP = 8  # characters a `*` of a facet guess stands for (能*吗: 能直接进同一个园吗)
 SMALLTALK_SLACK = 2  # characters a smalltalk message may have beyond its phrase (e.g. 你好呀)
+# a place elsewhere compared with here (上海的津贴跟咱这的一样不, 杭州的跟咱这儿比谁强)
+_COMPARED = re.compile(
+    r"[跟和与同](?:咱|我们|俺|晋中|这|本地).{0,8}(?:比|一样|一回事|区别|差别|不同)"
+    r"|比(?:咱|我们|俺|晋中|这里|本地)|谁强|谁好|谁高|谁多|哪个强"
+)
 AWAY_GAP = 4  # characters between a place and what someone does there (在太原跑车, 在北京工地干活)
 
 
@@ -138,7 +143,8 @@ class Cues:
     def elsewhere(self, cleaned: str) -> str | None:
         """A place outside 晋中 the question is about, unless it also names 晋中, a county, or
         speaks of here (北京的专家来咱县里)."""
-        if "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here):
+        here = "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here)
+        if here and not _COMPARED.search(cleaned):  # 杭州的…跟咱这儿比 is about there too
             return None
         for word in self._not_places:
             cleaned = cleaned.replace(word, "，")
