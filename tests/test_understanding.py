@@ -779,6 +779,7 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("做了适老化改造老爷子嫌扶手碍事 你说他是不是犟", "aging_retrofit", "超出了我能回答的范围"),
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
         ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
+        ("网上有人说托育就是花钱买个安心 你同意不", "childcare_subsidy", "超出了我能回答的范围"),
         # a case's own state or sum asked of the bot, not the policy's usual time or amount
         ("我家育儿补贴申请了 帮我查下批下来了没", "childcare_subsidy", "查不到个人"),
         ("你帮我算算俺爹退休后一个月能领多少 交了十五年", "pension_insurance", "查不到个人"),
