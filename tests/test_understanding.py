@@ -160,6 +160,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (in_person.intent, in_person.facet) == ("dibao", "how_to_apply")
     sunday = engine.ask("周日也开门不", context="warm_station")
     assert (sunday.intent, sunday.facet) == ("warm_station", "duration")
+    # how early to go, and whether more or fewer now receive it
+    early = engine.ask("得提前多久去园里说", context="sibling_kindergarten")
+    assert (early.intent, early.facet) == ("sibling_kindergarten", "duration")
+    trend = engine.ask("领的人多了还是少了", context="dibao")
+    assert (trend.intent, trend.facet) == ("dibao", "progress")
 
 
 @pytest.mark.parametrize(
