@@ -74,6 +74,9 @@ _CASE_STATE = re.compile(
 )
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")
+# beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
+# 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
+_NOT_ASKED_WITH_A_VIEW = ("overview", "amount", "progress")
 # asking how to apply, not how to do anything (怎么 alone)
 _APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约")
 TELLS_MAX = 24  # characters; a chat message up to this long telling circumstances follows up
@@ -435,6 +438,7 @@ class Engine:
                 or verdict.decision is Decision.CLARIFY  # unsure which topic, sure it asks a view
                 or (kind == "complaint" and asked in ("where", "how_to_apply"))
                 or (asked == "amount" and _RECKONING.search(normalised))
+                or (kind == "opinion" and asked in _NOT_ASKED_WITH_A_VIEW)
             ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet

@@ -383,6 +383,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "家政进社区请的阿姨干了一年 过年给她包红包给多少",  # 包红包: custom, not the service
         "在社保服务点排队把老花镜坐碎了 哪里配得快",  # 老花镜: an errand
         "幸福小院的监控能不能让子女在手机上看",  # 监控: the premises, not the service
+        "暖新驿站的管理员一个月挣多少",  # the staff's pay
+        "加装电梯选日立的还是三菱的",  # a brand
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -785,6 +787,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
         ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
         ("网上有人说托育就是花钱买个安心 你同意不", "childcare_subsidy", "超出了我能回答的范围"),
+        # what a policy gives or is for, as the subject of the view asked, is not asked itself
+        ("你觉得高龄津贴这个标准够老人花吗", "senior_allowance", "超出了我能回答的范围"),
+        ("村里的幸福小院办起来有啥用 你觉得", "elderly_care", "超出了我能回答的范围"),
         # a case's own state or sum asked of the bot, not the policy's usual time or amount
         ("我家育儿补贴申请了 帮我查下批下来了没", "childcare_subsidy", "查不到个人"),
         ("你帮我算算俺爹退休后一个月能领多少 交了十五年", "pension_insurance", "查不到个人"),
