@@ -245,11 +245,13 @@ class Engine:
     ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
         """A short message in a chat that, read as about the topic just answered, clearly is
         (双胞胎算两个吧 after 育儿补贴; 能打印出来不 after 就业社保服务点)."""
-        top = result.top
+        # the topic just answered must be in reach: the closest, or, for a message asking one
+        # facet (下了单以后多久能上门), close enough though another topic's example is closer
+        mine = next((c for c in result.candidates if c.intent_id == context), None)
         if (
-            top is None
-            or top.intent_id != context
-            or top.score < max(self.thresholds.follow_up_lean, result.out_of_scope)
+            mine is None
+            or mine.score < max(self.thresholds.follow_up_lean, result.out_of_scope)
+            or (mine is not result.top and self.cues.facet(normalised) is None)
             or len(normalised.replace(" ", "")) > IN_CONTEXT_MAX
             or any(map(mentioned, result.candidates))
         ):

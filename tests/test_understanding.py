@@ -165,6 +165,9 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (early.intent, early.facet) == ("sibling_kindergarten", "duration")
     trend = engine.ask("领的人多了还是少了", context="dibao")
     assert (trend.intent, trend.facet) == ("dibao", "progress")
+    # asking one facet, the topic just answered need not be the closest, only close enough
+    proof = engine.ask("要单位开收入证明吗", context="dibao")
+    assert (proof.intent, proof.facet) == ("dibao", "materials")
 
 
 @pytest.mark.parametrize(
