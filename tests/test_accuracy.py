@@ -46,7 +46,8 @@ weather) and `residents10.jsonl` (long hardship stories, chat replies telling a 
 places, national statistics, slogans) and `residents12.jsonl` (the five core topics: paraphrases,
 typos, follow-ups) and `near16.jsonl` and `near18.jsonl` (near-misses of every kind by a
 sixteenth and an eighteenth writer) and `near19.jsonl` (near-misses by bus drivers, butchers,
-pharmacists, insurance agents and students: staff pay, brands, homework, rumours); all but the
+pharmacists, insurance agents and students: staff pay, brands, homework, rumours) and
+`residents13.jsonl` (voice-dictated, paraphrased and follow-up questions on all topics); all but the
 first two were each measured once before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -142,6 +143,7 @@ def test_splits_do_not_overlap() -> None:
         "near16.jsonl",
         "near18.jsonl",
         "near19.jsonl",
+        "residents13.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}
