@@ -494,6 +494,9 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("社区医生能跟俺签个协议管慢病不", "healthcare"),
         ("孩子3岁一下国家给钱不", "childcare_subsidy"),  # 一下 typed for 以下
         ("俺娘九十二了 那个老年人的钱在哪领", "senior_allowance"),
+        ("窑洞墙皮老掉渣 政府给修不", "rural_housing_renovation"),
+        ("国家按月给没收入的人家补点钱 那个咋办", "dibao"),
+        ("按孩子人头发给家长的那个钱 咋领", "childcare_subsidy"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
