@@ -487,6 +487,9 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("社保点能给查查养老保险缴费不", "employment_social_security_points"),
         ("想在家门口查养老保险交上没有", "employment_social_security_points"),
         ("去服务点能查俺交了几年养老保险不", "employment_social_security_points"),
+        ("想查查俺妈的养老保险交了几年 去哪查", "employment_social_security_points"),
+        ("养老保险交没交上 在哪能查", "employment_social_security_points"),
+        ("城乡居民养老保险得交几年才能领", "pension_insurance"),  # the rule, not one's record
         ("养个孩子国家一年给多少", "childcare_subsidy"),
         ("俺爹九十了 那个高龄钱在哪领", "senior_allowance"),
         ("学个电焊要掏钱不", "employment_support"),
