@@ -71,6 +71,7 @@ _ASKS_AT_ALL = re.compile(
 # how a resident's own case stands (还没到账, 停了): said of a case, not asked of the policy
 _CASE_STATE = re.compile(
     r"(?:咋|怎么)?还?没(?:有)?(?:到账|发|批|下来|动静|消息)|(?:到账|批|下来|出来|发)了?没(?:有)?|停了|断了|不给了"
+    r"|(?:咋|怎么)?少(?:发|给|打)?了"
 )
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")

@@ -388,6 +388,7 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "幸福小院的监控能不能让子女在手机上看",  # 监控: the premises, not the service
         "暖新驿站的管理员一个月挣多少",  # the staff's pay
         "加装电梯选日立的还是三菱的",  # a brand
+        "驿站几点关门 老是取不上件",  # a parcel station, not the 暖新驿站
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -802,6 +803,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         # a case's own state or sum asked of the bot, not the policy's usual time or amount
         ("我家育儿补贴申请了 帮我查下批下来了没", "childcare_subsidy", "查不到个人"),
         ("你帮我算算俺爹退休后一个月能领多少 交了十五年", "pension_insurance", "查不到个人"),
+        ("俺娘的高龄津贴这个月咋少了五十 帮查查", "senior_allowance", "查不到个人"),
+        ("低保评议的干部收了人家好处 去哪反映", "dibao", "查不到个人"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
