@@ -438,7 +438,7 @@ class Engine:
             asked = self.cues.facet(rest) if _QUESTION_WORDS.search(rest) else None
             if (
                 asked is None
-                or verdict.decision is Decision.CLARIFY  # unsure which topic, sure it asks a view
+                or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind
                 or (kind == "complaint" and asked in ("where", "how_to_apply"))
                 or (asked == "amount" and _RECKONING.search(normalised))
                 or (kind == "opinion" and asked in _NOT_ASKED_WITH_A_VIEW)

@@ -142,7 +142,7 @@ class Cues:
 
     def elsewhere(self, cleaned: str) -> str | None:
         """A place outside 晋中 the question is about, unless it also names 晋中, a county, or
-        speaks of here (北京的专家来咱县里)."""
+        speaks of here (北京的专家来咱县里) without comparing the two (上海的津贴跟咱这的一样不)."""
         here = "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here)
         if here and not _COMPARED.search(cleaned):  # 杭州的…跟咱这儿比 is about there too
             return None
