@@ -436,12 +436,15 @@ class Engine:
             if kind != "opinion":  # 这个月没到账 tells how the case stands, not what is asked
                 rest = _CASE_STATE.sub("，", rest)
             asked = self.cues.facet(rest) if _QUESTION_WORDS.search(rest) else None
+            # a message opening with 你说 may only mean "tell me" (你说育儿补贴一年给多少)
+            compact = normalised.replace(" ", "")
+            tell_me = compact.startswith("你说") and self.cues.beyond(compact[2:]) is None
             if (
                 asked is None
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind
                 or (kind == "complaint" and asked in ("where", "how_to_apply"))
                 or (asked == "amount" and _RECKONING.search(normalised))
-                or (kind == "opinion" and asked in _NOT_ASKED_WITH_A_VIEW)
+                or (kind == "opinion" and asked in _NOT_ASKED_WITH_A_VIEW and not tell_me)
             ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet

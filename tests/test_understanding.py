@@ -822,6 +822,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         # 你说呢 only hands the question over; 我跟你说 only starts the story
         ("俺爹八十多了一个人住 能给他家做适老化改造不 你说呢", "aging_retrofit"),
         ("我跟你说 俺家娃两岁半 育儿补贴去哪领", "childcare_subsidy"),
+        ("你说育儿补贴一年给多少", "childcare_subsidy"),  # 你说 opening: "tell me"
     ],
 )
 def test_a_question_handed_over_with_ni_shuo_is_still_answered(
