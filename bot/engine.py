@@ -436,18 +436,24 @@ class Engine:
             if kind != "opinion":  # 这个月没到账 tells how the case stands, not what is asked
                 rest = _CASE_STATE.sub("，", rest)
             asked = self.cues.facet(rest) if _QUESTION_WORDS.search(rest) else None
-            # a message opening with 你说 may only mean "tell me" (你说育儿补贴一年给多少)
-            compact = normalised.replace(" ", "")
-            tell_me = compact.startswith("你说") and self.cues.beyond(compact[2:]) is None
             if (
                 asked is None
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind
                 or (kind == "complaint" and asked in ("where", "how_to_apply"))
                 or (asked == "amount" and _RECKONING.search(normalised))
-                or (kind == "opinion" and asked in _NOT_ASKED_WITH_A_VIEW and not tell_me)
+                or (
+                    kind == "opinion"
+                    and asked in _NOT_ASKED_WITH_A_VIEW
+                    and not self._only_tell_me(normalised)
+                )
             ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
+
+    def _only_tell_me(self, normalised: str) -> bool:
+        """Whether a view word is just an opening 你说, "tell me" (你说育儿补贴一年给多少)."""
+        compact = normalised.replace(" ", "")
+        return compact.startswith("你说") and self.cues.beyond(compact[2:]) is None
 
     def _another_matter(self, text: str, normalised: str) -> bool:
         """Whether a word means another matter (低保户考驾照); a word telling the resident's
