@@ -797,6 +797,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
         ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
         ("网上有人说托育就是花钱买个安心 你同意不", "childcare_subsidy", "超出了我能回答的范围"),
+        # how to put something to someone, however many words between 怎么跟 and 说
+        ("家政阿姨做完卫生顺手拿了俺家鸡蛋 咋跟她说", "home_services", "超出了我能回答的范围"),
+        ("俩娃长幼同园了 老师总拿老大跟老二比 我该怎么跟老师提", "sibling_kindergarten", "超出"),
         # what a policy gives or is for, as the subject of the view asked, is not asked itself
         ("你觉得高龄津贴这个标准够老人花吗", "senior_allowance", "超出了我能回答的范围"),
         ("村里的幸福小院办起来有啥用 你觉得", "elderly_care", "超出了我能回答的范围"),

@@ -48,13 +48,18 @@ class Cues:
         self._whether = tuple(norm(c) for c in lexicon.asks_whether if norm(c))
         turns = (each_part(clean, c) for c in lexicon.asks_instead)
         self._instead = _gapped(turns, INSTEAD_GAP, shortest=True)
+        beyond = (
+            ("opinion", lexicon.opinion),
+            ("personal", lexicon.personal),
+            ("complaint", lexicon.complaint),
+        )
+        # a phrase with `*` spans a few characters: 怎么跟*开口 finds 咋跟我嫂子开口
         self._beyond = {
-            kind: tuple(norm(c).replace(" ", "") for c in cues if norm(c))
-            for kind, cues in (
-                ("opinion", lexicon.opinion),
-                ("personal", lexicon.personal),
-                ("complaint", lexicon.complaint),
+            kind: (
+                tuple(norm(c).replace(" ", "") for c in cues if norm(c) and "*" not in c),
+                _gapped(each_part(norm, c) for c in cues if "*" in c),
             )
+            for kind, cues in beyond
         }
         self._not_personal = _gapped((each_part(norm, w) for w in lexicon.not_personal), 6)
         self._facets_pinyin = [
@@ -122,13 +127,14 @@ class Cues:
         or a complaint ("complaint": 我要投诉她). The caller decides whether the rest still asks
         a facet of a topic (你觉得俺家能申请低保不)."""
         compact = text.replace(" ", "")
-        for kind, cues in self._beyond.items():
+        for kind, (cues, spanning) in self._beyond.items():
             rest = compact
             if kind == "personal":  # 服务点能不能帮我查查 asks what the service point does
                 rest = self._not_personal.sub("，", rest)
             seen = rest
             for cue in cues:
                 rest = rest.replace(cue, "，")
+            rest = spanning.sub("，", rest)
             if rest != seen:
                 return kind, rest
         return None
