@@ -48,7 +48,11 @@ typos, follow-ups) and `near16.jsonl` and `near18.jsonl` (near-misses of every k
 sixteenth and an eighteenth writer) and `near19.jsonl` (near-misses by bus drivers, butchers,
 pharmacists, insurance agents and students: staff pay, brands, homework, rumours) and
 `residents13.jsonl` (voice-dictated, paraphrased and follow-up questions on all topics) and
-`public7.jsonl` (a city hotline's public: every department, half sharing the topics' words); all
+`public7.jsonl` (a city hotline's public: every department, half sharing the topics' words) and
+`near20.jsonl` (near-misses by taxi drivers, nurses, landlords and shop owners: rumours to confirm,
+凭啥 grievances, staff's own work) and `residents14.jsonl` (paraphrases, long stories and chat
+follow-ups on all topics) and `unseen3.jsonl` (a month of messages of every kind, written to be
+held out; its error list was read by mistake after its first measurement, so it is tuned on); all
 but the first two were each measured once before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -146,6 +150,9 @@ def test_splits_do_not_overlap() -> None:
         "near19.jsonl",
         "residents13.jsonl",
         "public7.jsonl",
+        "near20.jsonl",
+        "residents14.jsonl",
+        "unseen3.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}

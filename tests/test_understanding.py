@@ -797,6 +797,10 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
         ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
         ("网上有人说托育就是花钱买个安心 你同意不", "childcare_subsidy", "超出了我能回答的范围"),
+        # a rumour of a cut, a clawback or a scandal to confirm; a grievance asked as 凭啥
+        ("听说今年要把一半低保户清退 是真的不", "dibao", "超出了我能回答的范围"),
+        ("听说加装电梯的补助过了年就停了 真的假的", "elevator_retrofit", "超出了我能回答的范围"),
+        ("凭啥他家有楼有车还吃着低保", "dibao", "查不到个人"),
         # how to put something to someone, however many words between 怎么跟 and 说
         ("家政阿姨做完卫生顺手拿了俺家鸡蛋 咋跟她说", "home_services", "超出了我能回答的范围"),
         ("俩娃长幼同园了 老师总拿老大跟老二比 我该怎么跟老师提", "sibling_kindergarten", "超出"),
@@ -826,9 +830,12 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("俺爹八十多了一个人住 能给他家做适老化改造不 你说呢", "aging_retrofit"),
         ("我跟你说 俺家娃两岁半 育儿补贴去哪领", "childcare_subsidy"),
         ("你说育儿补贴一年给多少", "childcare_subsidy"),  # 你说 opening: "tell me"
+        # a rumour of the policy itself is checked by its facts; 凭啥 beside a real question
+        ("听说育儿补贴每年给三千六 真的假的", "childcare_subsidy"),
+        ("俺住一楼用不上电梯 也得跟着出钱吗 凭啥", "elevator_retrofit"),
     ],
 )
-def test_a_question_handed_over_with_ni_shuo_is_still_answered(
+def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
     engine: Engine, question: str, intent: str
 ) -> None:
     answer = engine.ask(question)

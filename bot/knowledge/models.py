@@ -211,6 +211,8 @@ class Lexicon(_Frozen):
     personal: tuple[str, ...] = ()  # 你给我查查到账没: a personal case to look up or act on
     not_personal: tuple[str, ...] = ()  # 服务点能不能帮我把年限查清楚: what a place can do
     complaint: tuple[str, ...] = ()  # 我要投诉她, 只给他亲戚: a complaint or a report
+    # 听说要清退一半低保户，是真的不: a claim to confirm (`+` joins groups that must all occur)
+    rumours: tuple[str, ...] = ()
     # when no cue is found: looser patterns, `*` standing for a few characters (能*吗), in order
     facet_guesses: dict[FacetId, tuple[str, ...]] = {}
     smalltalk: dict[str, tuple[str, ...]] = {}

@@ -27,6 +27,11 @@ _COMPARED = re.compile(
 AWAY_GAP = 4  # characters between a place and what someone does there (在太原跑车, 在北京工地干活)
 
 
+def _words(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for any of the words, longest first."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
+
+
 def _gapped(phrases: Iterable[str], gap: int = 4, *, shortest: bool = False) -> re.Pattern[str]:
     """One pattern for phrases in which `*` stands for a few characters (老公*打我)."""
     parts = (gapped(phrase, gap, shortest=shortest) for phrase in phrases)
@@ -61,6 +66,14 @@ class Cues:
             )
             for kind, cues in beyond
         }
+        # 听说…清退…是真的不: a word of every group; the first group's words ask whether it is true
+        self._rumours = [
+            (groups, _words(groups[0]))
+            for groups in (
+                [[norm(w).replace(" ", "") for w in group] for group in concept_groups(r)]
+                for r in lexicon.rumours
+            )
+        ]
         self._not_personal = _gapped((each_part(norm, w) for w in lexicon.not_personal), 6)
         self._facets_pinyin = [
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
@@ -123,10 +136,14 @@ class Cues:
 
     def beyond(self, text: str) -> tuple[str, str] | None:
         """What the message asks that no topic answers, with the rest of it: the bot's view
-        ("opinion": 你觉得…公平吗), a personal case looked up or acted on ("personal": 你给我查查)
-        or a complaint ("complaint": 我要投诉她). The caller decides whether the rest still asks
-        a facet of a topic (你觉得俺家能申请低保不)."""
+        ("opinion": 你觉得…公平吗, or whether a rumour is true: 听说要清退一半低保户，真的吗),
+        a personal case looked up or acted on ("personal": 你给我查查) or a complaint
+        ("complaint": 我要投诉她). The caller decides whether the rest still asks a facet of a
+        topic (你觉得俺家能申请低保不)."""
         compact = text.replace(" ", "")
+        for groups, asks_true in self._rumours:  # what a claim is about is not asked of its own
+            if concept_holds(groups, compact):
+                return "opinion", asks_true.sub("，", compact)
         for kind, (cues, spanning) in self._beyond.items():
             rest = compact
             if kind == "personal":  # 服务点能不能帮我查查 asks what the service point does
