@@ -75,6 +75,12 @@ _CASE_STATE = re.compile(
 )
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")
+# one's own money or case at a given time (我娘的高龄津贴这个季度, 我的养老金这个月): whatever it
+# asks of it (涨了多少, 咋没到), it asks about that case, not about the policy
+_OWN_CASE = re.compile(
+    r"我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴)?的[^，。？！\s]{0,6}?"
+    r"(?:这个月|这季度|这个季度|上个月|上季度)"
+)
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
 _NOT_ASKED_WITH_A_VIEW = ("overview", "amount", "progress")
@@ -427,6 +433,8 @@ class Engine:
             verdict = Verdict(Decision.DECLINE, reason="no topic words")
         if verdict.decision is not Decision.DECLINE and self._another_matter(text, normalised):
             verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
+        if verdict.decision is not Decision.DECLINE and _OWN_CASE.search(normalised):
+            return result, Verdict(Decision.DECLINE, reason=PERSONAL), facet
         beyond = self.cues.beyond(normalised) if verdict.decision is not Decision.DECLINE else None
         # 你觉得育儿补贴能刺激生育吗, 我的低保批没批你看一眼: unless, those words aside, it still
         # asks a facet of a topic (你觉得俺家能申请低保不, 我的低保批没批 一般要多久); where or how

@@ -797,6 +797,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
         ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
         ("网上有人说托育就是花钱买个安心 你同意不", "childcare_subsidy", "超出了我能回答的范围"),
+        # one's own money at a given time, whatever is asked of it
+        ("我爸的养老金这个月涨了多少", "pension_insurance", "查不到个人"),
+        ("俺家的低保这个季度咋才到一半", "dibao", "查不到个人"),
         # a rumour of a cut, a clawback or a scandal to confirm; a grievance asked as 凭啥
         ("听说今年要把一半低保户清退 是真的不", "dibao", "超出了我能回答的范围"),
         ("听说加装电梯的补助过了年就停了 真的假的", "elevator_retrofit", "超出了我能回答的范围"),
