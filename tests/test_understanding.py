@@ -389,6 +389,9 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "暖新驿站的管理员一个月挣多少",  # the staff's pay
         "加装电梯选日立的还是三菱的",  # a brand
         "驿站几点关门 老是取不上件",  # a parcel station, not the 暖新驿站
+        "养老驿站招不招做饭的 我会蒸馍",  # a job there
+        "俺们是做扶手的 想把货卖给搞适老化改造的",  # selling to it
+        "高龄产妇生二胎 国家给补贴不",  # 高龄 of a mother, not of the old
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -797,6 +800,13 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("为长幼同园把别家娃挤走了 有没有这回事", "sibling_kindergarten", "超出了我能回答的范围"),
         ("俩娃长幼同园了 婆婆要接老二走 我该咋办", "sibling_kindergarten", "超出了我能回答的范围"),
         ("网上有人说托育就是花钱买个安心 你同意不", "childcare_subsidy", "超出了我能回答的范围"),
+        # a prediction of a cut, a stance asked, a rumour passed round, one's own name on a list,
+        # a member of staff's manner
+        ("暖新驿站明年会不会就撤了", "warm_station", "超出了我能回答的范围"),
+        ("长幼同园这个政策你支持不", "sibling_kindergarten", "超出了我能回答的范围"),
+        ("听说高龄津贴要砍成一半 群里都在传", "senior_allowance", "超出了我能回答的范围"),
+        ("俺们村危房改造名单出来了 有没有我家", "rural_housing_renovation", "查不到个人"),
+        ("社保服务点的小王态度差 他全名叫啥", "employment_social_security_points", "查不到"),
         # one's own money at a given time, whatever is asked of it
         ("我爸的养老金这个月涨了多少", "pension_insurance", "查不到个人"),
         ("俺家的低保这个季度咋才到一半", "dibao", "查不到个人"),
