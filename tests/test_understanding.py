@@ -504,6 +504,11 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("窑洞墙皮老掉渣 政府给修不", "rural_housing_renovation"),
         ("国家按月给没收入的人家补点钱 那个咋办", "dibao"),
         ("按孩子人头发给家长的那个钱 咋领", "childcare_subsidy"),
+        ("俺们单元想装个不用走楼梯的 得多少钱", "elevator_retrofit"),
+        ("俺家老汉蹲不下去 厕所里能给安个扶的不", "aging_retrofit"),
+        ("想给瘫在床上的老伴找个人来擦擦身子 社区有这服务不", "home_services"),
+        ("俺们这破楼啥时候能轮上改造", "housing_security"),
+        ("村里那个能办保险的地方 要带啥", "employment_social_security_points"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
