@@ -53,7 +53,8 @@ pharmacists, insurance agents and students: staff pay, brands, homework, rumours
 `near20.jsonl` (near-misses by taxi drivers, nurses, landlords and shop owners: rumours to confirm,
 凭啥 grievances, staff's own work) and `residents14.jsonl` (paraphrases, long stories and chat
 follow-ups on all topics) and `unseen3.jsonl` (a month of messages of every kind, written to be
-held out; its error list was read by mistake after its first measurement, so it is tuned on); all
+held out; its error list was read by mistake after its first measurement, so it is tuned on) and
+`near21.jsonl` (short near-misses on every topic: staff, premises, history, totals, puns); all
 but the first two were each measured once before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -155,6 +156,7 @@ def test_splits_do_not_overlap() -> None:
         "near20.jsonl",
         "residents14.jsonl",
         "unseen3.jsonl",
+        "near21.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}

@@ -392,6 +392,9 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "养老驿站招不招做饭的 我会蒸馍",  # a job there
         "俺们是做扶手的 想把货卖给搞适老化改造的",  # selling to it
         "高龄产妇生二胎 国家给补贴不",  # 高龄 of a mother, not of the old
+        "专家下沉来的那个主任是哪个大学毕业的",  # a doctor's schooling
+        "全省一共建了多少个幸福小院",  # the province's total, not 晋中's
+        "暖新驿站的热水器坏了 一直不热",  # the premises
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -811,6 +814,7 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("长幼同园这个政策你支持不", "sibling_kindergarten", "超出了我能回答的范围"),
         ("听说高龄津贴要砍成一半 群里都在传", "senior_allowance", "超出了我能回答的范围"),
         ("俺们村危房改造名单出来了 有没有我家", "rural_housing_renovation", "查不到个人"),
+        ("俺家危房鉴定结果出来没 帮看看", "rural_housing_renovation", "查不到个人"),
         ("社保服务点的小王态度差 他全名叫啥", "employment_social_security_points", "查不到"),
         # one's own money at a given time, whatever is asked of it
         ("我爸的养老金这个月涨了多少", "pension_insurance", "查不到个人"),
