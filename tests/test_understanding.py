@@ -815,6 +815,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("听说高龄津贴要砍成一半 群里都在传", "senior_allowance", "超出了我能回答的范围"),
         ("俺们村危房改造名单出来了 有没有我家", "rural_housing_renovation", "查不到个人"),
         ("俺家危房鉴定结果出来没 帮看看", "rural_housing_renovation", "查不到个人"),
+        # something the bot is asked to do for the resident
+        ("适老化改造的施工队收了俺二百块 你替我讨回来", "aging_retrofit", "查不到个人"),
+        ("加装电梯的事 业主吵了一年 你们马上派人来给解决", "elevator_retrofit", "查不到个人"),
         ("社保服务点的小王态度差 他全名叫啥", "employment_social_security_points", "查不到"),
         # one's own money at a given time, whatever is asked of it
         ("我爸的养老金这个月涨了多少", "pension_insurance", "查不到个人"),
