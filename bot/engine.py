@@ -448,6 +448,7 @@ class Engine:
                 asked is None
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind
                 or (kind == "complaint" and asked in ("where", "how_to_apply"))
+                or (kind != "opinion" and asked == "overview")  # 少发了一个月 咋回事
                 or (asked == "amount" and _RECKONING.search(normalised))
                 or (
                     kind == "opinion"

@@ -168,6 +168,14 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     # asking one facet, the topic just answered need not be the closest, only close enough
     proof = engine.ask("要单位开收入证明吗", context="dibao")
     assert (proof.intent, proof.facet) == ("dibao", "materials")
+    # how many there are nearby, what to hand in, whether it is the same for others
+    for question, topic, facet in [
+        ("俺们县有几个", "elderly_care", "progress"),
+        ("要交些啥", "sibling_kindergarten", "materials"),
+        ("俺们是农村户口 也一样给？", "childcare_subsidy", "eligibility"),
+    ]:
+        answer = engine.ask(question, context=topic)
+        assert (answer.intent, answer.facet) == (topic, facet)
 
 
 @pytest.mark.parametrize(
@@ -815,6 +823,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("听说高龄津贴要砍成一半 群里都在传", "senior_allowance", "超出了我能回答的范围"),
         ("俺们村危房改造名单出来了 有没有我家", "rural_housing_renovation", "查不到个人"),
         ("俺家危房鉴定结果出来没 帮看看", "rural_housing_renovation", "查不到个人"),
+        # one's own case asked about as "what is this", a payment someone kept back
+        ("高龄津贴少发了五十 咋回事", "senior_allowance", "查不到个人"),
+        ("公租房的补贴是不是让社区给截了", "housing_security", "查不到个人"),
         # something the bot is asked to do for the resident
         ("适老化改造的施工队收了俺二百块 你替我讨回来", "aging_retrofit", "查不到个人"),
         ("加装电梯的事 业主吵了一年 你们马上派人来给解决", "elevator_retrofit", "查不到个人"),
