@@ -43,6 +43,7 @@ IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
+_PARTS = re.compile(r"[。！？!?；;，,\n]+")
 _QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 # a part that reads as a question: 交着呢 and 正领着补贴呢 only tell; 对吧, 免了没, 报不报 ask
 _ASKING = r"[？?]|吗|么|^(?!.*正.*呢).*(?<!着)呢|[不没][？?。，,]?$|[对是]吧|(?P<a>.)[不没](?P=a)"
@@ -70,16 +71,19 @@ _ASKS_AT_ALL = re.compile(
 )
 # how a resident's own case stands (还没到账, 停了): said of a case, not asked of the policy
 _CASE_STATE = re.compile(
-    r"(?:咋|怎么)?还?没(?:有)?(?:到账|发|批|下来|动静|消息)|(?:到账|批|下来|出来|发)了?没(?:有)?|停了|断了|不给了"
+    r"(?:咋|怎么)?还?没(?:有)?(?:到账|发|批|下来|动静|消息)|(?:到账|批|下来|出来|发|处理|清|审核过)了?没(?:有)?"
+    r"|停了|断了|不给了"
     r"|(?:咋|怎么)?少(?:发|给|打)?了"
 )
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")
-# one's own money or case at a given time (我娘的高龄津贴这个季度, 我的养老金这个月): whatever it
-# asks of it (涨了多少, 咋没到), it asks about that case, not about the policy
+# one's own money or case at a given time (我娘的高龄津贴这个季度, 我的养老金这个月, 我这个月低保咋
+# 少了): whatever it asks of it (涨了多少, 咋没到), it asks about that case, not about the policy
+# (without 的, only with how the case stands: 我这个月刚生了孩子 asks about the policy)
 _OWN_CASE = re.compile(
-    r"我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴)?的[^，。？！\s]{0,6}?"
-    r"(?:这个月|这季度|这个季度|上个月|上季度)"
+    r"我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴)?(?P<whose>的)?"
+    r"[^，。？！\s]{0,6}?(?:这个月|这季度|这个季度|上个月|上季度)"
+    r"(?(whose)|[^，。？！\s]{0,8}?(?:少了|没到|没收到|没发|没打|少发))"
 )
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
@@ -443,7 +447,9 @@ class Engine:
             kind, rest = beyond
             if kind != "opinion":  # 这个月没到账 tells how the case stands, not what is asked
                 rest = _CASE_STATE.sub("，", rest)
-            asked = self.cues.facet(rest) if _QUESTION_WORDS.search(rest) else None
+            # only the parts that ask: 签字 in the story beside 你帮我劝劝他 asks for no paper
+            asking = [p for p in _PARTS.split(rest) if _QUESTION_WORDS.search(p)]
+            asked = self.cues.facet("，".join(asking)) if asking else None
             if (
                 asked is None
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind

@@ -173,6 +173,7 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("俺们县有几个", "elderly_care", "progress"),
         ("要交些啥", "sibling_kindergarten", "materials"),
         ("俺们是农村户口 也一样给？", "childcare_subsidy", "eligibility"),
+        ("我这个月刚生了老二 也能领吗", "childcare_subsidy", "eligibility"),  # not one's case
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
@@ -403,6 +404,7 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "专家下沉来的那个主任是哪个大学毕业的",  # a doctor's schooling
         "全省一共建了多少个幸福小院",  # the province's total, not 晋中's
         "暖新驿站的热水器坏了 一直不热",  # the premises
+        "社区食堂的菜太咸了 俺娘吃不了",  # the cooking
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
@@ -826,6 +828,13 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         # one's own case asked about as "what is this", a payment someone kept back
         ("高龄津贴少发了五十 咋回事", "senior_allowance", "查不到个人"),
         ("公租房的补贴是不是让社区给截了", "housing_security", "查不到个人"),
+        # a story beside the request: only the parts that ask are read for what is asked
+        (
+            "加装电梯的材料都交了，就差一楼老王签字，你帮我劝劝他吧，能劝动吗",
+            "elevator_retrofit",
+            "超出了我能回答的范围",
+        ),
+        ("育儿补贴的材料都交了，你说孩子八个月还不会爬正常吗", "childcare_subsidy", "超出"),
         # something the bot is asked to do for the resident
         ("适老化改造的施工队收了俺二百块 你替我讨回来", "aging_retrofit", "查不到个人"),
         ("加装电梯的事 业主吵了一年 你们马上派人来给解决", "elevator_retrofit", "查不到个人"),
@@ -833,6 +842,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         # one's own money at a given time, whatever is asked of it
         ("我爸的养老金这个月涨了多少", "pension_insurance", "查不到个人"),
         ("俺家的低保这个季度咋才到一半", "dibao", "查不到个人"),
+        ("俺这个月低保咋少了三十", "dibao", "查不到个人"),
+        # a closing 凭啥 is a grievance
+        ("楼上老王家做了适老化改造 俺家啥也没有 凭啥", "aging_retrofit", "查不到个人"),
         # a rumour of a cut, a clawback or a scandal to confirm; a grievance asked as 凭啥
         ("听说今年要把一半低保户清退 是真的不", "dibao", "超出了我能回答的范围"),
         ("听说加装电梯的补助过了年就停了 真的假的", "elevator_retrofit", "超出了我能回答的范围"),

@@ -24,6 +24,8 @@ _COMPARED = re.compile(
     r"[跟和与同](?:咱|我们|俺|晋中|这|本地).{0,8}(?:比|一样|一回事|区别|差别|不同)"
     r"|比(?:咱|我们|俺|晋中|这里|本地)|谁强|谁好|谁高|谁多|哪个强"
 )
+# a message closing on 凭啥 (啥 read as 什么) is a grievance, whatever it says before
+_CLOSING_GRIEVANCE = re.compile(r"[，。！？!?,.\s]*凭什么[啊呀呢嘛吧！？!?。.，,\s]*$")
 AWAY_GAP = 4  # characters between a place and what someone does there (在太原跑车, 在北京工地干活)
 
 
@@ -144,6 +146,9 @@ class Cues:
         for groups, asks_true in self._rumours:  # what a claim is about is not asked of its own
             if concept_holds(groups, compact):
                 return "opinion", asks_true.sub("，", compact)
+        closing = _CLOSING_GRIEVANCE.search(compact)  # 我家一个没有，凭啥
+        if closing:
+            return "complaint", compact[: closing.start()]
         for kind, (cues, spanning) in self._beyond.items():
             rest = compact
             if kind == "personal":  # 服务点能不能帮我查查 asks what the service point does
