@@ -240,6 +240,8 @@ def test_danger_wins_even_inside_a_topic_question(engine: Engine) -> None:
         "孩子找不到了 到处找不到",
         "老公打我手机都摔了",
         "他打我电话都摔了",
+        "汾河边有个娃掉冰窟窿里了 快来人啊",  # someone in the water, a call for help
+        "楼下有人拿着砍刀打架 都见血了",
     ],
 )
 def test_danger_is_seen_beside_an_everyday_phrase(engine: Engine, question: str) -> None:
