@@ -56,7 +56,9 @@ follow-ups on all topics) and `unseen3.jsonl` (a month of messages of every kind
 held out; its error list was read by mistake after its first measurement, so it is tuned on) and
 `near21.jsonl` (short near-misses on every topic: staff, premises, history, totals, puns) and
 `public8.jsonl` (a week of a city hotline's public, half sharing the topics' words) and
-`near22.jsonl` (long stories about a topic that end asking about something else); all
+`near22.jsonl` (long stories about a topic that end asking about something else) and
+`near23.jsonl` (near-misses by clerks, nurses, agents and church volunteers) and
+`residents15.jsonl` (chat follow-ups, many telling a circumstance, and paraphrases); all
 but the first two were each measured once before tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -161,6 +163,8 @@ def test_splits_do_not_overlap() -> None:
         "near21.jsonl",
         "public8.jsonl",
         "near22.jsonl",
+        "near23.jsonl",
+        "residents15.jsonl",
         *HELD_OUT,
     ]
     sets = {name: _texts(name) for name in names}

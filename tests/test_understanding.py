@@ -407,6 +407,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "全省一共建了多少个幸福小院",  # the province's total, not 晋中's
         "暖新驿站的热水器坏了 一直不热",  # the premises
         "社区食堂的菜太咸了 俺娘吃不了",  # the cooking
+        "楼上半夜跳绳 城管进社区管不管",  # neighbours' noise is not theirs
+        "想投资个养老驿站 前景咋样",  # a business plan
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
