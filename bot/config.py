@@ -39,6 +39,9 @@ class Thresholds(BaseSettings):
     # a short message in a chat that asks nothing and only tells circumstances (娃一直是他姥姥在
     # 带 after 育儿补贴) follows it up when at least this close to its examples
     follow_up_tells: float = 0.12
+    # … or, asking one facet, when at least this share of its wording (pairs of characters beyond
+    # question words) occurs in the examples of the topic just answered (出生证明要原件不)
+    follow_up_familiar: float = 0.6
 
 
 class Settings(BaseSettings):

@@ -55,6 +55,12 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+def _pairs(text: str) -> set[str]:
+    """Neighbouring characters of a text, spaces ignored."""
+    compact = text.replace(" ", "")
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
 def _words(words: Iterable[str]) -> re.Pattern[str]:
     """A pattern for any of the words, longest first."""
     found = sorted({w.replace(" ", "") for w in words} - {""}, key=len, reverse=True)
@@ -131,6 +137,14 @@ class Engine:
         cues = snapshot.lexicon.facet_cues.values()
         self._asking = _words(self.normalise(w) for w in itertools.chain(generic, *cues))
         self._status = _words(self.normalise(w) for w in snapshot.lexicon.status)
+        self._wording = {
+            intent.id: {
+                pair
+                for phrase in (*intent.examples, *intent.keywords, intent.title, *intent.concepts)
+                for pair in _pairs(self.normalise(phrase))
+            }
+            for intent in snapshot.intents.values()
+        }
 
     @property
     def version(self) -> str:
@@ -259,11 +273,18 @@ class Engine:
         # the topic just answered must be in reach: the closest, or, for a message asking one
         # facet (下了单以后多久能上门), close enough though another topic's example is closer
         mine = next((c for c in result.candidates if c.intent_id == context), None)
-        if (
+        # … or, asking one facet, in words the topic's own examples mostly use (出生证明要原件不)
+        familiar = self.cues.facet(normalised) is not None and (
+            self._familiar(normalised, context) >= self.thresholds.follow_up_familiar
+        )
+        if not familiar and (
             mine is None
             or mine.score < max(self.thresholds.follow_up_lean, result.out_of_scope)
             or (mine is not result.top and self.cues.facet(normalised) is None)
-            or len(normalised.replace(" ", "")) > IN_CONTEXT_MAX
+        ):
+            return None
+        if (
+            len(normalised.replace(" ", "")) > IN_CONTEXT_MAX
             or any(map(mentioned, result.candidates))
         ):
             return None
@@ -275,6 +296,15 @@ class Engine:
         if verdict.decision is Decision.ANSWER and verdict.intent_id == context:
             return understood
         return None
+
+    def _familiar(self, normalised: str, intent_id: str) -> float:
+        """The share of a message's wording, beyond question words, that the topic's own
+        examples use (出生证明要原件不 after 育儿补贴: most of it)."""
+        rest = self._frame.sub(" ", normalised.replace(" ", ""))
+        pairs = [p for p in _pairs(rest) if " " not in p]
+        if not pairs:
+            return 0.0
+        return sum(p in self._wording[intent_id] for p in pairs) / len(pairs)
 
     def _tells_more(
         self, text: str, normalised: str, result: MatchResult, verdict: Verdict, context: str

@@ -174,6 +174,9 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("要交些啥", "sibling_kindergarten", "materials"),
         ("俺们是农村户口 也一样给？", "childcare_subsidy", "eligibility"),
         ("我这个月刚生了老二 也能领吗", "childcare_subsidy", "eligibility"),  # not one's case
+        # in words the topic's own examples mostly use, though none of them is close
+        ("要交孩子的出生证明不", "childcare_subsidy", "materials"),
+        ("在村里申请还是得去镇上", "dibao", "how_to_apply"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
