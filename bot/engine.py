@@ -39,6 +39,8 @@ OPINION = "asks for a view, not a fact"
 PERSONAL = "a personal case to look up or act on, or a complaint"
 BEYOND = {"opinion": OPINION, "personal": PERSONAL, "complaint": PERSONAL}
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
+# a short unnamed message whose words are more than this share the topic just answered's
+ECHO_FAMILIAR = 0.5
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
@@ -297,6 +299,22 @@ class Engine:
             return understood
         return None
 
+    def _echoes_another(
+        self, normalised: str, result: MatchResult, verdict: Verdict, context: str
+    ) -> bool:
+        """Whether a short chat message answered as another topic names none, and its words are
+        more the topic just answered's than the other's (and mostly that topic's)."""
+        other = verdict.intent_id
+        return (
+            verdict.decision is Decision.ANSWER
+            and other is not None
+            and other != context
+            and len(normalised.replace(" ", "")) <= IN_CONTEXT_MAX
+            and not any(named(c) or mentioned(c) for c in result.candidates)
+            and self._familiar(normalised, context)
+            > max(self._familiar(normalised, other), ECHO_FAMILIAR)
+        )
+
     def _familiar(self, normalised: str, intent_id: str) -> float:
         """The share of a message's wording, beyond question words, that the topic's own
         examples use (出生证明要原件不 after 育儿补贴: most of it)."""
@@ -383,6 +401,13 @@ class Engine:
         result, verdict, facet, related = self._the_question(
             text, normalised, understood, known_context, memo
         )
+        if known_context and self._echoes_another(normalised, result, verdict, known_context):
+            # 俺娘八十一 能去吃饭不 after 养老服务: not 高龄津贴, whose example it happens to echo
+            title = self.snapshot.intents[known_context].title
+            reread = self._understand(f"{title} {text}", None, memo)
+            if reread[1].decision is Decision.ANSWER and reread[1].intent_id == known_context:
+                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
+                facet = reread[2]
         if known_context and verdict.decision is not Decision.ANSWER:
             followed = self._in_context(text, normalised, result, known_context, memo)
             if followed is not None:

@@ -177,6 +177,7 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         # in words the topic's own examples mostly use, though none of them is close
         ("要交孩子的出生证明不", "childcare_subsidy", "materials"),
         ("在村里申请还是得去镇上", "dibao", "how_to_apply"),
+        ("俺奶八十五 能去吃饭不", "elderly_care", "eligibility"),  # not 高龄津贴's example
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
