@@ -176,15 +176,15 @@ def test_splits_do_not_overlap() -> None:
 
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
-    "test.jsonl": (0.95, 0.011, 0.96),
-    "holdout_public.jsonl": (0.89, 0.002, 0.99),
+    "test.jsonl": (0.95, 0.011, 0.97),
+    "holdout_public.jsonl": (0.91, 0.002, 0.99),
     "unseen.jsonl": (0.96, 0.021, 0.94),
-    "later.jsonl": (0.89, 0.019, 0.94),
-    "near3.jsonl": (0.95, 0.135, 0.78),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.144, 0.74),
+    "later.jsonl": (0.90, 0.019, 0.94),
+    "near3.jsonl": (0.95, 0.121, 0.80),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.135, 0.75),
     "residents5.jsonl": (0.93, 0.005, 0.0),  # in scope only: nothing to decline
-    "unseen2.jsonl": (0.97, 0.032, 0.91),
-    "unseen4.jsonl": (0.91, 0.097, 0.74),  # first look: 0.913 / 0.106 / 0.722
+    "unseen2.jsonl": (0.97, 0.029, 0.92),
+    "unseen4.jsonl": (0.91, 0.079, 0.79),  # first look: 0.913 / 0.103 / 0.730
 }
 
 
@@ -216,7 +216,7 @@ IN_A_CHAT = (
 
 def test_out_of_scope_questions_in_a_chat_are_rarely_taken_for_follow_ups(engine: Engine) -> None:
     # every message in a chat arrives after some topic's answer; a question with its own subject
-    # (公积金缴存基数啥时候调整) must not be answered as that topic (2.0% when last measured)
+    # (公积金缴存基数啥时候调整) must not be answered as that topic (2.3% when last measured)
     topics = sorted(engine.snapshot.intents)
     cases = [c for name in IN_A_CHAT for c in load_cases(DATA / name) if c.expect == "decline"]
     taken = []
@@ -246,7 +246,7 @@ SWITCHING = (
 def test_a_short_question_on_a_new_topic_in_a_chat_keeps_its_topic(engine: Engine) -> None:
     # a resident who turns to another topic (低宝得带啥材料 after 适老化改造) must not get the
     # previous topic's answer: of the short questions answered right on their own, at most 1%
-    # may change topic when sent after another topic's answer (0.5% when last measured)
+    # may change topic when sent after another topic's answer (0.4% when last measured)
     topics = sorted(engine.snapshot.intents)
     cases = [
         c
