@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from bot import answers
 from bot.answers import Answer, Option
 from bot.config import Thresholds
-from bot.knowledge.models import FacetId
+from bot.knowledge.models import FacetId, any_of
 from bot.knowledge.snapshot import Snapshot
 from bot.store.masking import contains_personal_data, without_numbers
 from bot.understanding import stored
@@ -61,12 +60,6 @@ def _pairs(text: str) -> set[str]:
     """Neighbouring characters of a text, spaces ignored."""
     compact = text.replace(" ", "")
     return {compact[i : i + 2] for i in range(len(compact) - 1)}
-
-
-def _words(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern for any of the words, longest first."""
-    found = sorted({w.replace(" ", "") for w in words} - {""}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in found) or "(?!)")
 
 
 # a message that asks something (a story that only tells asks nothing)
@@ -135,10 +128,10 @@ class Engine:
             ),
         )
         generic = snapshot.lexicon.generic
-        self._frame = _words(self.normalise(w) for w in generic)
+        self._frame = any_of(self.normalise(w) for w in generic)
         cues = snapshot.lexicon.facet_cues.values()
-        self._asking = _words(self.normalise(w) for w in itertools.chain(generic, *cues))
-        self._status = _words(self.normalise(w) for w in snapshot.lexicon.status)
+        self._asking = any_of(self.normalise(w) for w in itertools.chain(generic, *cues))
+        self._status = any_of(self.normalise(w) for w in snapshot.lexicon.status)
         self._wording = {
             intent.id: {
                 pair

@@ -176,6 +176,12 @@ def gapped(phrase: str, gap: int, *, shortest: bool = False) -> str:
     return stands.join(map(re.escape, phrase.replace(" ", "").split("*")))
 
 
+def any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for any of the words (spaces ignored), longest first."""
+    found = sorted({w.replace(" ", "") for w in words} - {""}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, found)) or "(?!)")
+
+
 def each_part(change: Callable[[str], str], phrase: str) -> str:
     """The phrase with `change` (normalising, cleaning) applied between its `*`s."""
     return "*".join(map(change, phrase.split("*")))

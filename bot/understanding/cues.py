@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from bot.knowledge.models import (
     FacetId,
     Lexicon,
+    any_of,
     concept_groups,
     concept_holds,
     each_part,
@@ -27,11 +28,6 @@ _COMPARED = re.compile(
 # a message closing on 凭啥 (啥 read as 什么) is a grievance, whatever it says before
 _CLOSING_GRIEVANCE = re.compile(r"[，。！？!?,.\s]*凭什么[啊呀呢嘛吧！？!?。.，,\s]*$")
 AWAY_GAP = 4  # characters between a place and what someone does there (在太原跑车, 在北京工地干活)
-
-
-def _words(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern for any of the words, longest first."""
-    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
 def _gapped(phrases: Iterable[str], gap: int = 4, *, shortest: bool = False) -> re.Pattern[str]:
@@ -70,7 +66,7 @@ class Cues:
         }
         # 听说…清退…是真的不: a word of every group; the first group's words ask whether it is true
         self._rumours = [
-            (groups, _words(groups[0]))
+            (groups, any_of(groups[0]))
             for groups in (
                 [[norm(w).replace(" ", "") for w in group] for group in concept_groups(r)]
                 for r in lexicon.rumours
