@@ -843,6 +843,10 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
             "超出了我能回答的范围",
         ),
         ("育儿补贴的材料都交了，你说孩子八个月还不会爬正常吗", "childcare_subsidy", "超出"),
+        # a motive imputed, a grievance, one's own place in a queue
+        ("说白了育儿补贴不就是为了让人多生吗", "childcare_subsidy", "超出了我能回答的范围"),
+        ("危房改造的施工队活干得太差 找谁说理去", "rural_housing_renovation", "查不到个人"),
+        ("公租房申请交了半年 现在排到多少号了", "housing_security", "查不到个人"),
         # something the bot is asked to do for the resident
         ("适老化改造的施工队收了俺二百块 你替我讨回来", "aging_retrofit", "查不到个人"),
         ("加装电梯的事 业主吵了一年 你们马上派人来给解决", "elevator_retrofit", "查不到个人"),
