@@ -413,6 +413,8 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "社区食堂的菜太咸了 俺娘吃不了",  # the cooking
         "楼上半夜跳绳 城管进社区管不管",  # neighbours' noise is not theirs
         "想投资个养老驿站 前景咋样",  # a business plan
+        "在社区食堂吃出个虫子 要不要发抖音曝光",  # a complaint to the public
+        "幸福小院过年要贴对联 帮我编一副",  # writing for them
     ],
 )
 def test_a_topic_named_beside_another_matter_is_not_answered(engine: Engine, question: str) -> None:
