@@ -895,6 +895,9 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         # a rumour of the policy itself is checked by its facts; 凭啥 beside a real question
         ("听说育儿补贴每年给三千六 真的假的", "childcare_subsidy"),
         ("俺住一楼用不上电梯 也得跟着出钱吗 凭啥", "elevator_retrofit"),
+        # words of another matter only in their own sense (想投资, 排个节目), not a topic's
+        ("创业补贴能补投资的钱不", "employment_support"),
+        ("幸福小院平时有啥节目", "elderly_care"),
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
