@@ -898,6 +898,8 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         # words of another matter only in their own sense (想投资, 排个节目), not a topic's
         ("创业补贴能补投资的钱不", "employment_support"),
         ("幸福小院平时有啥节目", "elderly_care"),
+        ("社区食堂一般都吃的啥 多少钱一顿", "elderly_care"),  # not 今天中午吃的啥
+        ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
