@@ -900,6 +900,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("幸福小院平时有啥节目", "elderly_care"),
         ("社区食堂一般都吃的啥 多少钱一顿", "elderly_care"),  # not 今天中午吃的啥
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
+        ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
