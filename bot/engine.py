@@ -285,6 +285,13 @@ class Engine:
             return None
         if self._another_matter(text, normalised) or context in self.matcher.excluded(normalised):
             return None
+        return self._read_after(context, text, memo)
+
+    def _read_after(
+        self, context: str, text: str, memo: dict[str, MatchResult]
+    ) -> tuple[MatchResult, Verdict, FacetId | None] | None:
+        """The message read together with the title of the topic just answered, if it is then
+        answered as that topic."""
         title = self.snapshot.intents[context].title
         understood = self._understand(f"{title} {text}", None, memo)
         verdict = understood[1]
@@ -396,9 +403,8 @@ class Engine:
         )
         if known_context and self._echoes_another(normalised, result, verdict, known_context):
             # 俺娘八十一 能去吃饭不 after 养老服务: not 高龄津贴, whose example it happens to echo
-            title = self.snapshot.intents[known_context].title
-            reread = self._understand(f"{title} {text}", None, memo)
-            if reread[1].decision is Decision.ANSWER and reread[1].intent_id == known_context:
+            reread = self._read_after(known_context, text, memo)
+            if reread is not None:
                 verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
                 facet = reread[2]
         if known_context and verdict.decision is not Decision.ANSWER:
