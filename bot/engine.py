@@ -315,6 +315,25 @@ class Engine:
             > max(self._familiar(normalised, other), ECHO_FAMILIAR)
         )
 
+    def _names_only_who_asks(self, normalised: str, verdict: Verdict, context: str) -> bool:
+        """Whether a short chat message answered as another topic names it only as who is
+        asking (俺们不是低保户行不行 after 适老化改造)."""
+        apart = self._status.sub("，", normalised)
+        return (
+            verdict.decision is Decision.ANSWER
+            and verdict.intent_id not in (None, context)
+            and len(normalised.replace(" ", "")) <= IN_CONTEXT_MAX
+            # whether they count, or only telling (俺爹八十五了 低保户): not 低保户多不多
+            and (
+                self.cues.facet(normalised) == "eligibility"
+                or _GOES_ON.match(normalised) is not None
+                or not _ASKS_AT_ALL.search(normalised)
+            )
+            and apart != normalised
+            and not self.matcher.named_topics(apart)
+            and not self.matcher.described(apart)
+        )
+
     def _familiar(self, normalised: str, intent_id: str) -> float:
         """The share of a message's wording, beyond question words, that the topic's own
         examples use (出生证明要原件不 after 育儿补贴: most of it)."""
@@ -407,6 +426,12 @@ class Engine:
             if reread is not None:
                 verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
                 facet = reread[2]
+        if known_context and self._names_only_who_asks(normalised, verdict, known_context):
+            # 非得是低保户才行 after 适老化改造: 低保 says who may qualify, not what is asked
+            reread = self._read_after(known_context, self._status.sub("，", normalised), memo)
+            if reread is not None:
+                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
+                facet = reread[2] or "eligibility"
         if known_context and verdict.decision is not Decision.ANSWER:
             followed = self._in_context(text, normalised, result, known_context, memo)
             if followed is not None:

@@ -199,6 +199,16 @@ def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:
     assert answer.intent == "sibling_kindergarten"
 
 
+def test_a_topic_named_only_as_who_asks_keeps_the_chat_on_its_topic(engine: Engine) -> None:
+    # after 适老化改造, 低保户 says who might qualify for it, not that 低保 is now asked about
+    for question in ("只有低保户才能改吗", "俺家不是低保户 行不行", "俺爸八十了 是低保户"):
+        answer = engine.ask(question, context="aging_retrofit")
+        assert (answer.intent, answer.facet) == ("aging_retrofit", "eligibility")
+    # a question about the people on 低保 themselves is about 低保
+    for question in ("低保户每个月几号到账", "咱们县吃低保的多不多"):
+        assert engine.ask(question, context="free_kindergarten_fees").intent == "dibao"
+
+
 def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> None:
     assert engine.ask("那要带什么材料？").decision is not Decision.ANSWER
 
