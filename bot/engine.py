@@ -83,7 +83,7 @@ _RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")
 # (without 的, only with how the case stands: 我这个月刚生了孩子 asks about the policy)
 _OWN_CASE = re.compile(
     r"我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴)?(?P<whose>的)?"
-    r"[^，。？！\s]{0,6}?(?:这个月|这季度|这个季度|上个月|上季度)"
+    r"[^，。？！\s]{0,6}?(?:这个?月|本月|这个?季度|上个?月|上个?季度)"
     r"(?(whose)|[^，。？！\s]{0,8}?(?:少了|没到|没收到|没发|没打|少发))"
 )
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够

@@ -334,6 +334,9 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("你是人工智能吗", "晋中民生问答"),
         ("好的收到了，多谢多谢", "不客气"),
         ("行 知道了 没啥事了", "再见"),
+        ("谢谢闺女 说得真清楚", "不客气"),
+        ("你都管些啥", "晋中民生问答"),
+        ("晚上好 还在线不", "您好"),
     ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
@@ -419,6 +422,9 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "高龄产妇生二胎 国家给补贴不",  # 高龄 of a mother, not of the old
         "专家下沉来的那个主任是哪个大学毕业的",  # a doctor's schooling
         "全省一共建了多少个幸福小院",  # the province's total, not 晋中's
+        "全国企业退休的人平均一个月领多少养老金",  # the country's average
+        "孙女要画手抄报 主题是暖新驿站 帮找几张图",  # homework
+        "养老院的护工上不上夜班",  # the staff's shifts
         "暖新驿站的热水器坏了 一直不热",  # the premises
         "社区食堂的菜太咸了 俺娘吃不了",  # the cooking
         "楼上半夜跳绳 城管进社区管不管",  # neighbours' noise is not theirs
@@ -884,6 +890,12 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("你帮我算算俺爹退休后一个月能领多少 交了十五年", "pension_insurance", "查不到个人"),
         ("俺娘的高龄津贴这个月咋少了五十 帮查查", "senior_allowance", "查不到个人"),
         ("低保评议的干部收了人家好处 去哪反映", "dibao", "查不到个人"),
+        # a rumour heard on 抖音 or passed round; which service to pick; a case this month
+        ("抖音上说高龄津贴明年就停发了 是不是", "senior_allowance", "超出了我能回答的范围"),
+        ("家政进社区跟自己找保姆哪个靠谱 你选一个", "home_services", "超出了我能回答的范围"),
+        ("俺的高龄津贴这月咋还没到", "senior_allowance", "查不到个人"),
+        ("低保评上半年了 突然给停了 给我个说法", "dibao", "查不到个人"),
+        ("帮我插插俺家低保批没批", "dibao", "查不到个人"),  # 插插: 查查 mistyped
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
@@ -909,6 +921,9 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("创业补贴能补投资的钱不", "employment_support"),
         ("幸福小院平时有啥节目", "elderly_care"),
         ("社区食堂一般都吃的啥 多少钱一顿", "elderly_care"),  # not 今天中午吃的啥
+        # a rumour of the policy's own good news, a grievance told in the story
+        ("听说幼儿园最后一年不收保教费了 真的假的", "free_kindergarten_fees"),
+        ("被辞退了 单位没给个说法 服务点能办失业登记不", "employment_social_security_points"),
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
     ],
