@@ -42,6 +42,10 @@ class Thresholds(BaseSettings):
     # … or, asking one facet, when at least this share of its wording (pairs of characters beyond
     # question words) occurs in the examples of the topic just answered (出生证明要原件不)
     follow_up_familiar: float = 0.6
+    # a short chat message that matches nothing but asks something, with at least this share of
+    # its wording in the topic just answered's examples, is asked back about that topic
+    # (带户口本还是身份证 after 就业社保服务点) rather than turned away
+    follow_up_ask_back: float = 0.25
 
 
 class Settings(BaseSettings):

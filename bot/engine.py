@@ -37,6 +37,8 @@ ANOTHER_MATTER = "words meaning another matter"
 OPINION = "asks for a view, not a fact"
 PERSONAL = "a personal case to look up or act on, or a complaint"
 BEYOND = {"opinion": OPINION, "personal": PERSONAL, "complaint": PERSONAL}
+MAY_FOLLOW_UP = "may follow up the topic just answered"
+NOTHING_CLOSE = ("no close topic", "no topic words")
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
 # a short unnamed message whose words are more than this share the topic just answered's
 ECHO_FAMILIAR = 0.5
@@ -364,6 +366,27 @@ class Engine:
             and context not in self.matcher.excluded(normalised)
         )
 
+    def _may_follow_up(
+        self, text: str, normalised: str, result: MatchResult, verdict: Verdict, context: str
+    ) -> bool:
+        """Whether a short chat message that matched nothing asks something that may well be
+        about the topic just answered: it names no topic, and no word in it means another
+        matter, a view or one's own case."""
+        compact = normalised.replace(" ", "")
+        return (
+            verdict.reason in NOTHING_CLOSE
+            and len(compact) <= IN_CONTEXT_MAX
+            and not compact.isascii()
+            and any(_ASKS_AT_ALL.search(t) for t in (text, normalised))
+            and not any(map(mentioned, result.candidates))
+            and self.cues.smalltalk(normalised) is None
+            and self.cues.beyond(normalised) is None
+            and not _CASE_STATE.search(normalised)  # 钱咋还没到: one's own case
+            and not self._another_matter(text, normalised)
+            and context not in self.matcher.excluded(normalised)
+            and self._familiar(normalised, context) >= self.thresholds.follow_up_ask_back
+        )
+
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
         """Of the topics a message names, the first not named only as who is asking:
         低保户能领育儿补贴吗 asks about 育儿补贴."""
@@ -442,6 +465,10 @@ class Engine:
                 # who can apply
                 verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
                 facet = self.cues.facet(normalised) or "eligibility"
+            elif self._may_follow_up(text, normalised, result, verdict, known_context):
+                # 带户口本还是身份证 after 就业社保服务点: most likely about it, but nothing in
+                # it says so; ask, rather than turn away a resident in the middle of a chat
+                verdict = Verdict(Decision.CLARIFY, options=(known_context,), reason=MAY_FOLLOW_UP)
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask
@@ -468,7 +495,11 @@ class Engine:
             smalltalk = self.cues.smalltalk(normalised)
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
-        if verdict.decision is Decision.CLARIFY and self._asks_else(verdict, facet, normalised):
+        if (
+            verdict.decision is Decision.CLARIFY
+            and verdict.reason != MAY_FOLLOW_UP
+            and self._asks_else(verdict, facet, normalised)
+        ):
             return reply(
                 Decision.DECLINE,
                 answers.decline_text(self.snapshot.topic_titles()),
@@ -478,7 +509,7 @@ class Engine:
         if verdict.decision is Decision.CLARIFY:
             options = self._options(verdict.options)
             ask_back = answers.CLARIFY if len(options) > 1 else answers.CLARIFY_ONE
-            return reply(Decision.CLARIFY, ask_back, candidates=options, **scores)
+            return reply(Decision.CLARIFY, ask_back, candidates=options, facet=facet, **scores)
         if verdict.decision is Decision.DECLINE or verdict.intent_id is None:
             # the topic a view or a personal case was asked about, to read about instead
             asked = verdict.reason in BEYOND.values()

@@ -96,7 +96,9 @@ def test_chat_number_answers_the_chosen_topic(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert f"1. {first.title}" in result.stdout
     assert f"【{first.title} · " in result.stdout
-    assert render_plain(engine.answer_intent(first.id)).splitlines()[0] in result.stdout
+    # the option chosen answers what was asked (怎么申请), not just what the topic is
+    chosen = render_plain(engine.answer_intent(first.id, "how_to_apply")).splitlines()[0]
+    assert chosen.endswith("怎么申请】") and chosen in result.stdout
 
 
 def test_evaluate_prints_the_comparison_table(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ async def test_clarify_offers_candidates_and_a_press_answers_once(bot: Bot, engi
     choice = buttons(reply)[1]
     edited = only(await bot.press(reply, choice[1]))
     assert edited["message_id"] == reply["message_id"]  # the question is replaced by the answer
-    assert shown(edited).startswith(f"【{choice[0]} · ")
+    assert shown(edited).startswith(f"【{choice[0]} · 怎么申请】")  # what was asked
     assert "👍 有用" in dict(buttons(edited))
     bot.request.clear()
     assert await bot.press(reply, choice[1]) == []

@@ -199,6 +199,18 @@ def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:
     assert answer.intent == "sibling_kindergarten"
 
 
+def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine: Engine) -> None:
+    # nothing in it says which topic, but its words are the topic just answered's: one tap away
+    answer = engine.ask("咱县一共弄了多少个", context="employment_social_security_points")
+    assert answer.decision is Decision.CLARIFY
+    assert [o.id for o in answer.candidates] == ["employment_social_security_points"]
+    assert answer.facet == "progress"  # what the option chosen will answer
+    assert "12345" in answer.text  # in case something else was meant
+    # on its own, or with words of its own (明天尾号限行), it is turned away as before
+    assert engine.ask("咱县一共弄了多少个").decision is Decision.DECLINE
+    assert engine.ask("明天尾号限行是几号", context="dibao").decision is Decision.DECLINE
+
+
 def test_a_topic_named_only_as_who_asks_keeps_the_chat_on_its_topic(engine: Engine) -> None:
     # after 适老化改造, 低保户 says who might qualify for it, not that 低保 is now asked about
     for question in ("只有低保户才能改吗", "俺家不是低保户 行不行", "俺爸八十了 是低保户"):

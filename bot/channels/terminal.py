@@ -6,6 +6,7 @@ import asyncio
 from typing import TextIO
 
 from bot.answers import render_plain
+from bot.knowledge.models import FacetId
 from bot.service import Service
 from bot.understanding.decide import Decision
 
@@ -18,6 +19,7 @@ async def chat(service: Service, stdin: TextIO, stdout: TextIO) -> None:
     print(WELCOME, file=stdout)
     context: str | None = None
     options: list[str] = []
+    asked: FacetId | None = None
     while True:
         print("> ", end="", file=stdout, flush=True)
         line = await asyncio.to_thread(stdin.readline)  # the loop stays free for reload signals
@@ -27,12 +29,13 @@ async def chat(service: Service, stdin: TextIO, stdout: TextIO) -> None:
         if text in QUIT:
             break
         if text.isdigit() and options and 1 <= int(text) <= len(options):
-            answer = service.engine.answer_intent(options[int(text) - 1])
+            answer = service.engine.answer_intent(options[int(text) - 1], asked)
         else:
             answer = await service.ask(
                 text, channel="terminal", user_id="terminal", context=context
             )
         options = [o.id for o in answer.candidates] if answer.decision is Decision.CLARIFY else []
+        asked = answer.facet  # what the question asked, for the option chosen next
         if answer.decision is Decision.ANSWER:
             context = answer.intent
         print(render_plain(answer), file=stdout, flush=True)

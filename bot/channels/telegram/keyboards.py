@@ -61,9 +61,11 @@ def parse(data: str | None) -> Choice | Feedback | None:
     try:
         if fields[0] == "fb" and len(fields) == 3 and fields[2] in ("1", "-1"):
             return Feedback(int(fields[1]), int(fields[2]))
-        if fields[0] in ("t", "c") and 2 <= len(fields) <= 3 and fields[1]:
-            query_id = int(fields[2]) if len(fields) == 3 else None
-            return Choice("t" if fields[0] == "t" else "c", fields[1], None, query_id)
+        if fields[0] in ("t", "c") and 2 <= len(fields) <= 4 and fields[1]:
+            # a clarify candidate also carries the facet the question asked (c:dibao:7:materials)
+            query_id = int(fields[2]) if len(fields) >= 3 and fields[2] else None
+            facet = fields[3] if len(fields) == 4 and fields[3] in FACET_IDS else None
+            return Choice("t" if fields[0] == "t" else "c", fields[1], facet, query_id)
         if fields[0] == "f" and 3 <= len(fields) <= 4 and fields[2] in FACET_IDS:
             query_id = int(fields[3]) if len(fields) == 4 else None
             return Choice("f", fields[1], fields[2], query_id)
@@ -103,9 +105,10 @@ def feedback_row(query_id: int) -> list[InlineKeyboardButton]:
 def for_answer(answer: Answer, query_id: int | None) -> InlineKeyboardMarkup | None:
     """Buttons under a reply: candidates when clarifying, else other facets and feedback."""
     if answer.decision is Decision.CLARIFY:
+        facet = answer.facet  # the candidate chosen answers what was asked (要带什么 …)
         return InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(o.title, callback_data=_data("c", o.id, query_id))]
+                [InlineKeyboardButton(o.title, callback_data=_data("c", o.id, query_id, facet))]
                 for o in answer.candidates
             ]
         )
