@@ -178,6 +178,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("要交孩子的出生证明不", "childcare_subsidy", "materials"),
         ("在村里申请还是得去镇上", "dibao", "how_to_apply"),
         ("俺奶八十五 能去吃饭不", "elderly_care", "eligibility"),  # not 高龄津贴's example
+        # papers named (病历, 图纸), time in days, whether paying more gives more
+        ("还要拿病历不", "dibao", "materials"),
+        ("还得画图纸不", "elevator_retrofit", "materials"),
+        ("多长日子能改完", "aging_retrofit", "duration"),
+        ("交得多的领得也多吧", "pension_insurance", "amount"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
@@ -437,6 +442,7 @@ def test_a_short_clause_echoing_an_example_does_not_answer_a_long_message(
         "全国企业退休的人平均一个月领多少养老金",  # the country's average
         "孙女要画手抄报 主题是暖新驿站 帮找几张图",  # homework
         "养老院的护工上不上夜班",  # the staff's shifts
+        "俺们村要拆了 是真的不",  # demolition of one's village
         "暖新驿站的热水器坏了 一直不热",  # the premises
         "社区食堂的菜太咸了 俺娘吃不了",  # the cooking
         "楼上半夜跳绳 城管进社区管不管",  # neighbours' noise is not theirs
@@ -908,6 +914,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("俺的高龄津贴这月咋还没到", "senior_allowance", "查不到个人"),
         ("低保评上半年了 突然给停了 给我个说法", "dibao", "查不到个人"),
         ("帮我插插俺家低保批没批", "dibao", "查不到个人"),  # 插插: 查查 mistyped
+        ("听说暖新驿站年底要关门", "warm_station", "超出了我能回答的范围"),  # 听说 + an end
+        ("孩子大班保教费交了 说好的退 咋还没退", "free_kindergarten_fees", "查不到个人"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
@@ -936,6 +944,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         # a rumour of the policy's own good news, a grievance told in the story
         ("听说幼儿园最后一年不收保教费了 真的假的", "free_kindergarten_fees"),
         ("被辞退了 单位没给个说法 服务点能办失业登记不", "employment_social_security_points"),
+        ("城中村要拆 安置房咋分", "housing_security"),  # not 我们村要拆 (拆迁)
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
     ],
