@@ -37,6 +37,7 @@ ANOTHER_MATTER = "words meaning another matter"
 OPINION = "asks for a view, not a fact"
 PERSONAL = "a personal case to look up or act on, or a complaint"
 BEYOND = {"opinion": OPINION, "personal": PERSONAL, "complaint": PERSONAL}
+STORY_ASK_PAIRS = 3  # pairs of characters a story's asking parts say beyond question words
 MAY_FOLLOW_UP = "may follow up the topic just answered"
 NOTHING_CLOSE = ("no close topic", "no topic words")
 NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of any topic
@@ -387,6 +388,27 @@ class Engine:
             and self._familiar(normalised, context) >= self.thresholds.follow_up_ask_back
         )
 
+    def _asks_beyond_the_story(self, text: str, topic: str) -> bool:
+        """Whether a long story answered as a topic asks, in its asking parts, about something
+        none of the topics speak of (俺家危房改造完了 … 院里种啥枣树结得多): the topic is only
+        its background. The asking parts must not name the topic and must say enough beyond
+        question words (STORY_ASK_PAIRS pairs of characters) that no topic's examples use."""
+        compact = self.normalise(text).replace(" ", "")
+        if len(compact) <= LONG_MESSAGE:
+            return False
+        commas = re.sub(_SPACE_AS_COMMA, "，", text[:MAX_CHARS])
+        parts = _QUESTION_PARTS.findall(commas)
+        asking = [p for p in parts if _QUESTION_WORDS.search(f"{p} {self.normalise(p)}")]
+        said = self.normalise("，".join(asking or parts[-1:]))
+        if topic in self.matcher.named_topics(said) | self.matcher.described(said).keys():
+            return False
+        rest = self._asking.sub(" ", said.replace(" ", ""))
+        pairs = [p for p in _pairs(rest) if " " not in p]
+        if len(pairs) < STORY_ASK_PAIRS:
+            return False
+        known = max(sum(p in words for p in pairs) / len(pairs) for words in self._wording.values())
+        return known < self.thresholds.story_ask_familiar
+
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
         """Of the topics a message names, the first not named only as who is asking:
         低保户能领育儿补贴吗 asks about 育儿补贴."""
@@ -473,6 +495,13 @@ class Engine:
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask
             verdict = Verdict(Decision.CLARIFY, options=(top.intent_id,), reason="unsure")
+        elif (
+            verdict.decision is Decision.ANSWER
+            and (story_topic := verdict.intent_id) is not None
+            and self._asks_beyond_the_story(text, story_topic)
+        ):
+            # a story about a topic that asks about something else: ask, the topic one tap away
+            verdict = Verdict(Decision.CLARIFY, options=(story_topic,), reason="unsure")
         runner = result.candidates[1] if len(result.candidates) > 1 else None
         scores: dict[str, Any] = {
             "score": top.score if top else 0.0,

@@ -216,6 +216,31 @@ def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine:
     assert engine.ask("明天尾号限行是几号", context="dibao").decision is Decision.DECLINE
 
 
+@pytest.mark.parametrize(
+    ("story", "topic"),
+    [
+        (
+            "适老化改造给俺爹装了个淋浴坐凳，俺想顺手把热水器换成燃气的，万和跟万家乐哪个耐用",
+            "aging_retrofit",
+        ),
+        (
+            "城中村改造分到了安置房，马上要装修了，地砖铺哪种好，大块的还是小块的显大",
+            "housing_security",
+        ),
+    ],
+)
+def test_a_story_about_a_topic_asking_about_something_else_is_not_answered(
+    engine: Engine, story: str, topic: str
+) -> None:
+    # the topic is only the story's background; what is asked is nothing any topic speaks of
+    answer = engine.ask(story)
+    assert answer.decision is not Decision.ANSWER
+    assert topic in [o.id for o in (*answer.related, *answer.candidates)]  # one tap away
+    # the same story asking about the topic itself is answered
+    asked = engine.ask("城中村改造俺家分到了安置房，俺弟弟家也在城中村，他家的安置房一般要等多久")
+    assert (asked.intent, asked.facet) == ("housing_security", "duration")
+
+
 def test_a_topic_named_only_as_who_asks_keeps_the_chat_on_its_topic(engine: Engine) -> None:
     # after 适老化改造, 低保户 says who might qualify for it, not that 低保 is now asked about
     for question in ("只有低保户才能改吗", "俺家不是低保户 行不行", "俺爸八十了 是低保户"):
