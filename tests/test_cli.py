@@ -122,3 +122,18 @@ def test_purge_command(tmp_path: Path) -> None:
     result = run(["purge", "--older-than", "180d"], "", tmp_path)
     assert result.returncode == 0
     assert "Deleted 0" in result.stdout
+
+
+def test_answers_do_not_depend_on_the_process(tmp_path: Path) -> None:
+    # Python orders sets differently in every process; no answer may follow that order
+    # (你都能回答哪些问题呀 holds two smalltalk phrases that overlap: 都能回答 and 回答哪些)
+    lines = ["你都能回答哪些问题呀", "那你都能回答哪些事", "谢谢闺女 说得真清楚", "低保咋申请"]
+    outputs = set()
+    for seed in ("1", "5", "6"):
+        env = {"PYTHONHASHSEED": seed, "DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}"}
+        result = run_cli(["ask", "--json", "--no-log"], env, "\n".join(lines) + "\n", timeout=60)
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+        decisions = [json.loads(line)["decision"] for line in result.stdout.splitlines()]
+        assert decisions == ["smalltalk", "smalltalk", "smalltalk", "answer"]
+    assert len(outputs) == 1

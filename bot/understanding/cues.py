@@ -78,7 +78,7 @@ class Cues:
             for facet, cues in self._facets
         ]
         self._smalltalk = [
-            (kind, tuple(sorted({norm(p) for p in phrases if norm(p)}, key=len, reverse=True)))
+            (kind, tuple(sorted({norm(p).replace(" ", "") for p in phrases if norm(p)})))
             for kind, phrases in lexicon.smalltalk.items()
         ]
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
@@ -189,14 +189,20 @@ class Cues:
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
         compact = text.replace(" ", "")
-        rest, said = compact, {}
+        covered = [False] * len(compact)
+        said = {}
         for kind, phrases in self._smalltalk:
-            before = len(rest)  # 好的明白了谢谢 is all thanks: take out every phrase of the kind
+            # 好的明白了谢谢 is all thanks: every occurrence of every phrase of the kind counts,
+            # overlapping ones too (都能回答 and 回答哪些 in 你都能回答哪些), whatever their order
+            before = sum(covered)
             for phrase in phrases:
-                rest = rest.replace(phrase.replace(" ", ""), "")
-            said[kind] = before - len(rest)
+                start = compact.find(phrase)
+                while start != -1:
+                    covered[start : start + len(phrase)] = [True] * len(phrase)
+                    start = compact.find(phrase, start + 1)
+            said[kind] = sum(covered) - before
         # 知道了，没别的事了 mixes thanks and goodbye: the kind that says most
-        total = len(compact) - len(rest)
-        if total and len(rest) <= SMALLTALK_SLACK + total // 2:
+        total = sum(covered)
+        if total and len(compact) - total <= SMALLTALK_SLACK + total // 2:
             return max(said, key=lambda kind: said[kind])
         return None
