@@ -44,6 +44,7 @@ NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of a
 # a short unnamed message whose words are more than this share the topic just answered's
 ECHO_FAMILIAR = 0.5
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
+ASK_BACK_MAX = 24  # characters; a chat message up to this long may be asked back about the topic
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
@@ -80,7 +81,7 @@ _CASE_STATE = re.compile(
     r"|(?:咋|怎么)?少(?:发|给|打)?了"
 )
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
-_RECKONING = re.compile(r"(?:帮我|给我|你|精确)(?:算|估)")
+_RECKONING = re.compile(r"(?:帮我|给我|你给?|精确)(?:算|估)")
 # one's own money or case at a given time (我娘的高龄津贴这个季度, 我的养老金这个月, 我这个月低保咋
 # 少了): whatever it asks of it (涨了多少, 咋没到), it asks about that case, not about the policy
 # (without 的, only with how the case stands: 我这个月刚生了孩子 asks about the policy)
@@ -376,7 +377,7 @@ class Engine:
         compact = normalised.replace(" ", "")
         return (
             verdict.reason in NOTHING_CLOSE
-            and len(compact) <= IN_CONTEXT_MAX
+            and len(compact) <= ASK_BACK_MAX
             and not compact.isascii()
             and any(_ASKS_AT_ALL.search(t) for t in (text, normalised))
             and not any(map(mentioned, result.candidates))

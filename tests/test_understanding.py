@@ -211,6 +211,9 @@ def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine:
     assert [o.id for o in answer.candidates] == ["employment_social_security_points"]
     assert answer.facet == "progress"  # what the option chosen will answer
     assert "12345" in answer.text  # in case something else was meant
+    # a longer reply telling a circumstance and asking whether it counts, too
+    longer = engine.ask("俺们两口子都没工作 家里还有俩老人 能办不", context="dibao")
+    assert (longer.decision, longer.facet) == (Decision.CLARIFY, "eligibility")
     # on its own, or with words of its own (明天尾号限行), it is turned away as before
     assert engine.ask("咱县一共弄了多少个").decision is Decision.DECLINE
     assert engine.ask("明天尾号限行是几号", context="dibao").decision is Decision.DECLINE
@@ -941,6 +944,10 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("帮我插插俺家低保批没批", "dibao", "查不到个人"),  # 插插: 查查 mistyped
         ("听说暖新驿站年底要关门", "warm_station", "超出了我能回答的范围"),  # 听说 + an end
         ("孩子大班保教费交了 说好的退 咋还没退", "free_kindergarten_fees", "查不到个人"),
+        ("俺家危房改造的钱咋还没打到卡上", "rural_housing_renovation", "查不到个人"),
+        ("你给算算 俺爸交了二十年养老保险 每月能拿多少", "pension_insurance", "查不到个人"),
+        ("公办托育和私立的哪个好 你推荐一个", "childcare_subsidy", "超出了我能回答的范围"),
+        ("群里说高龄津贴要停发了 吓人", "senior_allowance", "超出了我能回答的范围"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
