@@ -44,7 +44,10 @@ NOTHING = MatchResult((), 0.0, "")  # a part of a message that says nothing of a
 # a short unnamed message whose words are more than this share the topic just answered's
 ECHO_FAMILIAR = 0.5
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
-ASK_BACK_MAX = 24  # characters; a chat message up to this long may be asked back about the topic
+_HAS_IT = re.compile(r"有没有|有没|有吗|有.{0,8}[没不]$")  # 俺们左权有弄这个的没
+_THIS = re.compile(r"这个|这事|这种|这样的|弄了|搞了|办了|装了|建了|改了|装成")
+_HERE = re.compile(r"(?:我们|咱们?|这边|这里)(?:这)?(?:村|小区|社区|镇|乡|县|街道|这)")
+ASK_BACK_MAX = 20  # characters; a chat message up to this long may be asked back about the topic
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
 MAX_CLAUSES = 8  # of a rambling message, the first 3 and the last 5 clauses are read
@@ -319,6 +322,25 @@ class Engine:
             > max(self._familiar(normalised, other), ECHO_FAMILIAR)
         )
 
+    def _asks_whether_here(
+        self, text: str, normalised: str, result: MatchResult, verdict: Verdict
+    ) -> bool:
+        """Whether a short chat message naming no topic asks whether a place here has it, or how
+        far it has got there (俺们左权有弄这个的没, 俺们小区有没有, 俺们灵石县弄了多少了)."""
+        cleaned = clean(text)
+        return (
+            len(normalised.replace(" ", "")) <= ASK_BACK_MAX
+            and verdict.reason not in BEYOND.values()
+            and (_HAS_IT.search(normalised) or self.cues.facet(normalised) == "progress")
+            # a place of one's own (俺们小区), or a county with what was just answered (这个)
+            and (
+                _HERE.search(normalised) is not None
+                or (self.cues.county(cleaned) is not None and _THIS.search(normalised) is not None)
+            )
+            and not any(map(mentioned, result.candidates))
+            and not self._another_matter(text, normalised)
+        )
+
     def _names_only_who_asks(self, normalised: str, verdict: Verdict, context: str) -> bool:
         """Whether a short chat message answered as another topic names it only as who is
         asking (俺们不是低保户行不行 after 适老化改造)."""
@@ -472,6 +494,12 @@ class Engine:
             if reread is not None:
                 verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
                 facet = reread[2]
+        if known_context and self._asks_whether_here(text, normalised, result, verdict):
+            # 俺们太谷有装成的小区没 after 加装电梯: whether it has come to this place
+            reread = self._read_after(known_context, text, memo)
+            if reread is not None:
+                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
+                facet = reread[2] if reread[2] not in (None, "overview") else "progress"
         if known_context and self._names_only_who_asks(normalised, verdict, known_context):
             # 非得是低保户才行 after 适老化改造: 低保 says who may qualify, not what is asked
             reread = self._read_after(known_context, self._status.sub("，", normalised), memo)

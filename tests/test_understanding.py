@@ -183,6 +183,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("还得画图纸不", "elevator_retrofit", "materials"),
         ("多长日子能改完", "aging_retrofit", "duration"),
         ("交得多的领得也多吧", "pension_insurance", "amount"),
+        # whether it has come to a place of one's own, or how far it has got there
+        ("俺们和顺县有弄这个的没", "sibling_kindergarten", "progress"),
+        ("咱们小区有没有这个", "home_services", "progress"),
+        ("俺们寿阳县办了多少了", "rural_housing_renovation", "progress"),
+        ("俺妈七十五 不是低保户 能给改不", "aging_retrofit", "eligibility"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
@@ -190,7 +195,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("question", "topic"),
-    [("学籍号在哪里能查到", "childcare_subsidy"), ("公积金缴存基数啥时候调整", "dibao")],
+    [
+        ("学籍号在哪里能查到", "childcare_subsidy"),
+        ("公积金缴存基数啥时候调整", "dibao"),
+        ("寿阳有没有好吃的羊肉馆", "dibao"),  # a place named, but not what was answered
+    ],
 )
 def test_a_complete_question_about_something_else_is_not_a_follow_up(
     engine: Engine, question: str, topic: str
@@ -206,16 +215,15 @@ def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:
 
 def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine: Engine) -> None:
     # nothing in it says which topic, but its words are the topic just answered's: one tap away
-    answer = engine.ask("咱县一共弄了多少个", context="employment_social_security_points")
+    answer = engine.ask("钱是交给阿姨还是交给社区", context="home_services")
     assert answer.decision is Decision.CLARIFY
-    assert [o.id for o in answer.candidates] == ["employment_social_security_points"]
-    assert answer.facet == "progress"  # what the option chosen will answer
+    assert [o.id for o in answer.candidates] == ["home_services"]
     assert "12345" in answer.text  # in case something else was meant
     # a longer reply telling a circumstance and asking whether it counts, too
     longer = engine.ask("俺们两口子都没工作 家里还有俩老人 能办不", context="dibao")
-    assert (longer.decision, longer.facet) == (Decision.CLARIFY, "eligibility")
+    assert (longer.decision, longer.facet) == (Decision.CLARIFY, "eligibility")  # to answer
     # on its own, or with words of its own (明天尾号限行), it is turned away as before
-    assert engine.ask("咱县一共弄了多少个").decision is Decision.DECLINE
+    assert engine.ask("钱是交给阿姨还是交给社区").decision is Decision.DECLINE
     assert engine.ask("明天尾号限行是几号", context="dibao").decision is Decision.DECLINE
 
 
