@@ -421,7 +421,8 @@ class Engine:
             return False
         commas = re.sub(_SPACE_AS_COMMA, "，", text[:MAX_CHARS])
         parts = _QUESTION_PARTS.findall(commas)
-        asking = [p for p in parts if _QUESTION_WORDS.search(f"{p} {self.normalise(p)}")]
+        asks = _QUESTION_WORDS.search
+        asking = [p for p in parts if asks(p) or asks(self.normalise(p))]
         said = self.normalise("，".join(asking or parts[-1:]))
         if topic in self.matcher.named_topics(said) | self.matcher.described(said).keys():
             return False
