@@ -218,6 +218,7 @@ def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine:
     answer = engine.ask("钱是交给阿姨还是交给社区", context="home_services")
     assert answer.decision is Decision.CLARIFY
     assert [o.id for o in answer.candidates] == ["home_services"]
+    assert answer.facet == "amount"  # what the option chosen will answer: who is paid, how much
     assert "12345" in answer.text  # in case something else was meant
     # a longer reply telling a circumstance and asking whether it counts, too
     longer = engine.ask("俺们两口子都没工作 家里还有俩老人 能办不", context="dibao")
