@@ -25,6 +25,9 @@ class Thresholds(BaseSettings):
     clarify: float = 0.45  # below this the question is declined
     margin: float = 0.06  # top two closer than this → ask which one
     oos_margin: float = 0.05  # an out-of-scope anchor this much closer than the best example wins
+    # a brief chat question with a subject of its own is not a follow-up when an out-of-scope
+    # anchor fits it this much better than the topic just answered (健康证在哪里办 after 养老服务)
+    follow_up_anchor: float = 0.4
     lead_floor: float = 0.25  # a weaker top score is still answered when it leads clearly …
     lead_gap: float = 0.15  # … by this much over the runner-up and the out-of-scope anchors
     lead_ratio: float = 1.8  # … or when much of the wording points to it (ratio_vote) and it

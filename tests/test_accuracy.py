@@ -236,7 +236,7 @@ IN_A_CHAT = (
 
 def test_out_of_scope_questions_in_a_chat_are_rarely_taken_for_follow_ups(engine: Engine) -> None:
     # every message in a chat arrives after some topic's answer; a question with its own subject
-    # (公积金缴存基数啥时候调整) must not be answered as that topic (2.3% when last measured)
+    # (公积金缴存基数啥时候调整) must not be answered as that topic (1.7% when last measured)
     topics = sorted(engine.snapshot.intents)
     cases = [c for name in IN_A_CHAT for c in load_cases(DATA / name) if c.expect == "decline"]
     taken = []
@@ -244,7 +244,7 @@ def test_out_of_scope_questions_in_a_chat_are_rarely_taken_for_follow_ups(engine
         answer = engine.ask(case.text, context=topics[i % len(topics)])
         if answer.decision is Decision.ANSWER and answer.reason == FOLLOW_UP:
             taken.append(case.text)
-    assert len(taken) <= 0.03 * len(cases), taken[:10]
+    assert len(taken) <= 0.02 * len(cases), taken[:10]
 
 
 # tuning sets whose short in-scope questions are replayed after another topic's answer

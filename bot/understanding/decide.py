@@ -57,6 +57,9 @@ FOLLOW_UP_REST = 5
 # … or, in a few more words, asks whether something else also counts (民办园也可以吗) or goes on
 # from what was just said (那中班呢, 要是户口不在一起呢)
 QUESTION_REST = 12
+# … unless it says something of its own (this many characters beyond what it asks) that an
+# out-of-scope question fits much better than the topic just answered (健康证在哪里办)
+OWN_SUBJECT = 3
 
 
 def decide(
@@ -75,7 +78,9 @@ def decide(
     # a question complete in itself (公积金缴存基数啥时候调整) is not a follow-up, whatever it asks
     follow_up = bool(context and (facet or goes_on))
     brief = rest <= FOLLOW_UP_REST or ((also or goes_on) and rest <= QUESTION_REST)
-    if follow_up and brief and not names_a_topic:
+    mine = next((c.score for c in match.candidates if c.intent_id == context), 0.0)
+    anchored = rest >= OWN_SUBJECT and match.out_of_scope >= mine + limits.follow_up_anchor
+    if follow_up and brief and not names_a_topic and not anchored:
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if top is None:
         return Verdict(Decision.DECLINE, reason="no close topic")
