@@ -188,6 +188,9 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("咱们小区有没有这个", "home_services", "progress"),
         ("俺们寿阳县办了多少了", "rural_housing_renovation", "progress"),
         ("俺妈七十五 不是低保户 能给改不", "aging_retrofit", "eligibility"),
+        # copies and originals of papers; which day of the week
+        ("身份证复印件要交几份", "dibao", "materials"),
+        ("专家一般礼拜几来", "healthcare", "duration"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
@@ -960,6 +963,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("你给算算 俺爸交了二十年养老保险 每月能拿多少", "pension_insurance", "查不到个人"),
         ("公办托育和私立的哪个好 你推荐一个", "childcare_subsidy", "超出了我能回答的范围"),
         ("群里说高龄津贴要停发了 吓人", "senior_allowance", "超出了我能回答的范围"),
+        ("群里都在说下个月低保要重审 好多人要被刷掉", "dibao", "超出了我能回答的范围"),
+        ("查我家低保", "dibao", "查不到个人"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
