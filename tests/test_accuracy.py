@@ -204,12 +204,12 @@ FLOORS = {
     "holdout_public.jsonl": (0.91, 0.002, 0.99),
     "unseen.jsonl": (0.96, 0.021, 0.94),
     "later.jsonl": (0.90, 0.019, 0.94),
-    "near3.jsonl": (0.95, 0.121, 0.80),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.135, 0.75),
+    "near3.jsonl": (0.95, 0.118, 0.80),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.127, 0.76),
     "residents5.jsonl": (0.93, 0.005, 0.0),  # in scope only: nothing to decline
     "unseen2.jsonl": (0.97, 0.029, 0.92),
-    "unseen4.jsonl": (0.91, 0.079, 0.79),  # first look: 0.913 / 0.103 / 0.730
-    "unseen5.jsonl": (0.93, 0.044, 0.87),  # first look: 0.935 / 0.043 / 0.880
+    "unseen4.jsonl": (0.91, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
+    "unseen5.jsonl": (0.93, 0.040, 0.88),  # first look: 0.935 / 0.043 / 0.880
 }
 
 
