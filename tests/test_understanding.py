@@ -994,6 +994,9 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("听说幼儿园最后一年不收保教费了 真的假的", "free_kindergarten_fees"),
         ("被辞退了 单位没给个说法 服务点能办失业登记不", "employment_social_security_points"),
         ("城中村要拆 安置房咋分", "housing_security"),  # not 我们村要拆 (拆迁)
+        # smalltalk and view phrases only in their own sense (你到底能干什么, 截图给我妈看)
+        ("服务点能干什么", "employment_social_security_points"),
+        ("育儿补贴申请成功要截图吗", "childcare_subsidy"),
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
     ],
