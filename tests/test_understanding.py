@@ -997,6 +997,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         # smalltalk and view phrases only in their own sense (你到底能干什么, 截图给我妈看)
         ("服务点能干什么", "employment_social_security_points"),
         ("育儿补贴申请成功要截图吗", "childcare_subsidy"),
+        ("全国企业职工养老保险统筹是咋回事", "pension_insurance"),  # a national rule it answers
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
     ],
