@@ -262,6 +262,49 @@ class Engine:
             and (offered in self.matcher.named_topics(text) or bool(_ASKS_SOMETHING.search(text)))
         )
 
+    def _in_the_chat(
+        self,
+        text: str,
+        normalised: str,
+        result: MatchResult,
+        verdict: Verdict,
+        facet: FacetId | None,
+        context: str,
+        memo: dict[str, MatchResult],
+    ) -> tuple[Verdict, FacetId | None]:
+        """What a message means right after the topic `context` was answered: a follow-up of
+        it, a question to ask back about it, or what it meant on its own."""
+        follows = Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
+        # 俺们太谷有装成的小区没 after 加装电梯: whether it has come to this place
+        if self._asks_whether_here(text, normalised, result, verdict) and (
+            (reread := self._read_after(context, text, memo)) is not None
+        ):
+            return follows, reread[2] if reread[2] not in (None, "overview") else "progress"
+        # 俺娘八十一 能去吃饭不 after 养老服务: not 高龄津贴, whose example it happens to echo
+        if self._echoes_another(normalised, result, verdict, context) and (
+            (reread := self._read_after(context, text, memo)) is not None
+        ):
+            return follows, reread[2]
+        # 非得是低保户才行 after 适老化改造: 低保 says who may qualify, not what is asked
+        apart = self._status.sub("，", normalised)
+        if self._names_only_who_asks(normalised, verdict, context) and (
+            (reread := self._read_after(context, apart, memo)) is not None
+        ):
+            return follows, reread[2] or "eligibility"
+        if verdict.decision is Decision.ANSWER:
+            return verdict, facet
+        if (followed := self._in_context(text, normalised, result, context, memo)) is not None:
+            return follows, followed[2]
+        if self._tells_more(text, normalised, result, verdict, context):
+            # 孩子是她奶奶在带 after 育儿补贴: a circumstance told in reply, to weigh against who
+            # can apply
+            return follows, self.cues.facet(normalised) or "eligibility"
+        if self._may_follow_up(text, normalised, result, verdict, context):
+            # 带户口本还是身份证 after 就业社保服务点: most likely about it, but nothing in it says
+            # so; ask, rather than turn away a resident in the middle of a chat
+            return Verdict(Decision.CLARIFY, options=(context,), reason=MAY_FOLLOW_UP), facet
+        return verdict, facet
+
     def _in_context(
         self,
         text: str,
@@ -489,38 +532,10 @@ class Engine:
         result, verdict, facet, related = self._the_question(
             text, normalised, understood, known_context, memo
         )
-        if known_context and self._echoes_another(normalised, result, verdict, known_context):
-            # 俺娘八十一 能去吃饭不 after 养老服务: not 高龄津贴, whose example it happens to echo
-            reread = self._read_after(known_context, text, memo)
-            if reread is not None:
-                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
-                facet = reread[2]
-        if known_context and self._asks_whether_here(text, normalised, result, verdict):
-            # 俺们太谷有装成的小区没 after 加装电梯: whether it has come to this place
-            reread = self._read_after(known_context, text, memo)
-            if reread is not None:
-                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
-                facet = reread[2] if reread[2] not in (None, "overview") else "progress"
-        if known_context and self._names_only_who_asks(normalised, verdict, known_context):
-            # 非得是低保户才行 after 适老化改造: 低保 says who may qualify, not what is asked
-            reread = self._read_after(known_context, self._status.sub("，", normalised), memo)
-            if reread is not None:
-                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
-                facet = reread[2] or "eligibility"
-        if known_context and verdict.decision is not Decision.ANSWER:
-            followed = self._in_context(text, normalised, result, known_context, memo)
-            if followed is not None:
-                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
-                facet = followed[2]
-            elif self._tells_more(text, normalised, result, verdict, known_context):
-                # 孩子是她奶奶在带 after 育儿补贴: a circumstance told in reply, to weigh against
-                # who can apply
-                verdict = Verdict(Decision.ANSWER, known_context, reason=FOLLOW_UP)
-                facet = self.cues.facet(normalised) or "eligibility"
-            elif self._may_follow_up(text, normalised, result, verdict, known_context):
-                # 带户口本还是身份证 after 就业社保服务点: most likely about it, but nothing in
-                # it says so; ask, rather than turn away a resident in the middle of a chat
-                verdict = Verdict(Decision.CLARIFY, options=(known_context,), reason=MAY_FOLLOW_UP)
+        if known_context:
+            verdict, facet = self._in_the_chat(
+                text, normalised, result, verdict, facet, known_context, memo
+            )
         top = result.top
         if verdict.reason == LEAD and top and not named(top) and len(normalised) > LONG_MESSAGE:
             # a long story that leans to a topic it never names, in a part or as a whole: ask
