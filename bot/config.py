@@ -50,7 +50,7 @@ class Thresholds(BaseSettings):
     # (带户口本还是身份证 after 就业社保服务点) rather than turned away
     follow_up_ask_back: float = 0.25
     # a long story answered as a topic whose asking parts name no topic and share less than this
-    # with every topic's examples is asked back (the topic is only its background)
+    # with every topic's examples is not answered: the topic is offered (it is only background)
     story_ask_familiar: float = 0.1
 
 
