@@ -69,6 +69,11 @@ def _pairs(text: str) -> set[str]:
     return {compact[i : i + 2] for i in range(len(compact) - 1)}
 
 
+def _share(pairs: set[str], words: set[str]) -> float:
+    """The share of the pairs a topic's wording uses (0 when there are none)."""
+    return sum(p in words for p in pairs) / len(pairs) if pairs else 0.0
+
+
 # a message that asks something (a story that only tells asks nothing)
 _ASKS_SOMETHING = re.compile(rf"{_QUESTION_WORDS.pattern}|怎么|什么")
 # any sign of a question or a wish at all, however loose (还是, 几, 管不管, …的不, 想让)
@@ -287,7 +292,7 @@ class Engine:
             return follows, reread[2]
         # 非得是低保户才行 after 适老化改造: 低保 says who may qualify, not what is asked
         apart = self._status.sub("，", normalised)
-        if self._names_only_who_asks(normalised, verdict, context) and (
+        if self._names_only_who_asks(normalised, apart, verdict, context) and (
             (reread := self._read_after(context, apart, memo)) is not None
         ):
             return follows, reread[2] or "eligibility"
@@ -370,7 +375,6 @@ class Engine:
     ) -> bool:
         """Whether a short chat message naming no topic asks whether a place here has it, or how
         far it has got there (俺们左权有弄这个的没, 俺们小区有没有, 俺们灵石县弄了多少了)."""
-        cleaned = clean(text)
         return (
             len(normalised.replace(" ", "")) <= ASK_BACK_MAX
             and verdict.reason not in BEYOND.values()
@@ -378,16 +382,21 @@ class Engine:
             # a place of one's own (俺们小区), or a county with what was just answered (这个)
             and (
                 _HERE.search(normalised) is not None
-                or (self.cues.county(cleaned) is not None and _THIS.search(normalised) is not None)
+                or (
+                    _THIS.search(normalised) is not None
+                    and self.cues.county(clean(text)) is not None
+                )
             )
             and not any(map(mentioned, result.candidates))
             and not self._another_matter(text, normalised)
         )
 
-    def _names_only_who_asks(self, normalised: str, verdict: Verdict, context: str) -> bool:
+    def _names_only_who_asks(
+        self, normalised: str, apart: str, verdict: Verdict, context: str
+    ) -> bool:
         """Whether a short chat message answered as another topic names it only as who is
-        asking (俺们不是低保户行不行 after 适老化改造)."""
-        apart = self._status.sub("，", normalised)
+        asking (俺们不是低保户行不行 after 适老化改造); `apart` is the message with those words
+        taken out."""
         return (
             verdict.decision is Decision.ANSWER
             and verdict.intent_id not in (None, context)
@@ -406,11 +415,7 @@ class Engine:
     def _familiar(self, normalised: str, intent_id: str) -> float:
         """The share of a message's wording, beyond question words, that the topic's own
         examples use (出生证明要原件不 after 育儿补贴: most of it)."""
-        rest = self._frame.sub(" ", normalised.replace(" ", ""))
-        pairs = [p for p in _pairs(rest) if " " not in p]
-        if not pairs:
-            return 0.0
-        return sum(p in self._wording[intent_id] for p in pairs) / len(pairs)
+        return _share(_pairs(self._frame.sub("", normalised)), self._wording[intent_id])
 
     def _tells_more(
         self, text: str, normalised: str, result: MatchResult, verdict: Verdict, context: str
@@ -469,11 +474,10 @@ class Engine:
         said = self.normalise("，".join(asking or parts[-1:]))
         if topic in self.matcher.named_topics(said) | self.matcher.described(said).keys():
             return False
-        rest = self._asking.sub(" ", said.replace(" ", ""))
-        pairs = [p for p in _pairs(rest) if " " not in p]
+        pairs = _pairs(self._asking.sub("", said.replace(" ", "")))
         if len(pairs) < STORY_ASK_PAIRS:
             return False
-        known = max(sum(p in words for p in pairs) / len(pairs) for words in self._wording.values())
+        known = max(_share(pairs, words) for words in self._wording.values())
         return known < self.thresholds.story_ask_familiar
 
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
