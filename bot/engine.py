@@ -703,6 +703,8 @@ class Engine:
         if asked_only:  # 低保户住院 says who asks, not what
             asking = [p for p in parts if any(map(_QUESTION_WORDS.search, (p, self.normalise(p))))]
         narrative = [] if asked_only else [p for p in parts if p not in asking]
+        if any(self.cues.beyond(self.normalise(p)) for p in asking):
+            narrative = []  # 你觉得有用没用 beside a story: the story is not what is asked
         for part in [*asking, *narrative]:
             understood = self._understand(part, context, memo)
             top = understood[0].top

@@ -128,6 +128,15 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "我想投资开个嵌入式养老机构，大概得砸多少钱进去，几年能回本不",
         "幸福小院这名字挺有味道的，有啥典故",
         "开一家日间照料中心大概要投多少钱",
+        # a repair, a parcel station, a job at a place, selling, a gadget, homework
+        "暖新驿站的饮水机坏了 谁来修",
+        "菜鸟驿站几点开门",
+        "社区食堂招厨师吗 工资咋样",
+        "装了电梯的房子能卖多少钱",
+        "适老化改造装的感应灯咋关掉",
+        "用长幼同园造个句",
+        # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
+        "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
 )
 def test_near_misses_and_out_of_scope_are_declined_with_12345(
@@ -389,6 +398,8 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("谢谢你", "不客气"),
         ("你是谁", "晋中民生问答"),
         ("再见", "再见"),
+        ("那就这样吧 再见", "再见"),
+        ("跟你说声谢谢 你讲得清楚", "不客气"),
         ("在么", "您好"),
         ("太感谢了", "不客气"),
         ("你是人工智能吗", "晋中民生问答"),
@@ -965,6 +976,11 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("群里说高龄津贴要停发了 吓人", "senior_allowance", "超出了我能回答的范围"),
         ("群里都在说下个月低保要重审 好多人要被刷掉", "dibao", "超出了我能回答的范围"),
         ("查我家低保", "dibao", "查不到个人"),
+        # how one's own application or payment stands, asked as 通过没 / 到账了没
+        ("帮我瞧瞧俺家长幼同园的申请通过没", "sibling_kindergarten", "查不到个人"),
+        ("危房改造补助的钱到账了没 打到哪了", "rural_housing_renovation", "查不到个人"),
+        ("社保服务点小李跟村长是亲戚 先给他家办", "employment_social_security_points", "查不到"),
+        ("去幸福小院给老人做饭 这活值当干不", "elderly_care", "超出了我能回答的范围"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
@@ -1000,6 +1016,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("全国企业职工养老保险统筹是咋回事", "pension_insurance"),  # a national rule it answers
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
+        ("社保自助一体机能查养老金到账没", "employment_social_security_points"),  # what it does
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
