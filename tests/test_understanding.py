@@ -35,6 +35,12 @@ def test_pinyin_input_is_segmented() -> None:
     assert segment("xyzq") is None
 
 
+def test_pinyin_asking_whether_there_is_one_offers_the_topic(engine: Engine) -> None:
+    answer = engine.ask("yuci you meiyou lingong shichang")  # 有没有, typed in pinyin
+    assert answer.decision is Decision.CLARIFY
+    assert [o.id for o in answer.candidates] == ["employment_support"]
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
@@ -42,6 +48,7 @@ def test_pinyin_input_is_segmented() -> None:
         ("低包怎么申请", "dibao"),
         ("dibao zenme shenqing", "dibao"),
         ("yuer butie zenme shenqing", "childcare_subsidy"),
+        ("lingong shichang you meiyou", "employment_support"),  # lin for ling, as typed
         ("加装电题要多少钱", "elevator_retrofit"),
         ("托育补帖怎么领", "childcare_subsidy"),
         ("長幼同園怎麼申請", "sibling_kindergarten"),

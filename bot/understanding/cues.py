@@ -77,6 +77,7 @@ class Cues:
             (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
             for facet, cues in self._facets
         ]
+        self._whether_pinyin = tuple(f" {' '.join(syllables(c))} " for c in self._whether)
         self._smalltalk = [
             (kind, tuple(sorted({norm(p).replace(" ", "") for p in phrases if norm(p)})))
             for kind, phrases in lexicon.smalltalk.items()
@@ -122,6 +123,9 @@ class Cues:
 
     def asks_whether(self, text: str) -> bool:
         """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""
+        if text.isascii():  # pinyin input: you meiyou
+            spoken = f" {' '.join(syllables(text))} "
+            return any(cue in spoken for cue in self._whether_pinyin)
         return any(cue in text for cue in self._whether)
 
     def instead(self, cleaned: str) -> tuple[str, str] | None:

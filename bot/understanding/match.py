@@ -26,7 +26,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.knowledge.models import Intent, concept_groups, each_part, matter_pattern
-from bot.understanding.pinyin import syllables
+from bot.understanding.pinyin import blurred, syllables
 
 OUT_OF_SCOPE = ""  # owner of out-of-scope anchors in the index
 SHOWN = 3  # candidates whose closest example is looked up (for logs and review)
@@ -291,11 +291,16 @@ class Matcher:
             possible.update(self._keys_by_char.get(char, ()))
         for syllable in set(sylls):
             possible.update(self._keys_by_sound.get(syllable, ()))
+        loose = blurred(spoken) if compact.isascii() else ""  # pinyin input: lingong is 零工
+        if loose:
+            possible = set(range(len(self._keywords)))
         for number in sorted(possible):
             owner, key, key_spoken = self._keywords[number]
             if key in compact:
                 score = self.w.keyword + 0.02 * min(len(key) - 2, 3)
-            elif key_spoken is not None and key_spoken in spoken:
+            elif key_spoken is not None and (
+                key_spoken in spoken or (loose and blurred(key_spoken) in loose)
+            ):
                 long_key = key_spoken.count(" ") >= 4
                 score = self.w.pinyin_keyword if long_key else self.w.pinyin_keyword_short
                 key = "~" + key

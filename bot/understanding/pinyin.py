@@ -67,6 +67,16 @@ def segment(letters: str) -> list[str] | None:
     return best[len(letters)]
 
 
+# typed pinyin often blurs zh/z, ch/c, sh/s and -ng/-n (lingong for 零工, as 晋中 speech does)
+_BLURRED = re.compile(r"\b([zcs])h|(?<=[aeiu])ng\b")
+
+
+@lru_cache(maxsize=4096)  # the keywords' sounds are blurred once each
+def blurred(spoken: str) -> str:
+    """Space-separated syllables with the sounds typed pinyin confuses made the same."""
+    return _BLURRED.sub(lambda m: m.group(1) or "n", spoken)
+
+
 def syllables(text: str) -> list[str]:
     """Pinyin syllables of normalised text: Chinese is converted, pinyin input is segmented.
 
