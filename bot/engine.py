@@ -59,7 +59,7 @@ _ASKS = re.compile(_ASKING)
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # a part worded as a question, in raw or normalised text (啥 → 什么): 谁, 几户, 问下/请问 too
 _QUESTION_WORDS = re.compile(
-    rf"{_ASKING}|哪|谁|(?<![没或])多少|多久|多长(?!幼)|几点|(?<![没才前这那过])几天|几号|几月|几户|问下|问一下|问个|请问|想问"
+    rf"{_ASKING}|哪|谁|(?<![没或])多少|多久|多长(?!幼)|几点|(?<![没才前这那过好])几天|几号|几月|几户|问下|问一下|问个|请问|想问"
 )
 
 

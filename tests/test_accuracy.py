@@ -76,8 +76,11 @@ miner, a shop owner, a bus driver, a village doctor: group-chat rumours, bets, s
 chess or phone screens) and `residents18.jsonl` (policies described by what they give, long
 worried stories, chat replies) and `near29.jsonl` (near-misses by a voice-typing retired miner, a
 rider, a teacher, a grandson asking for his grandmother: repairs, parcel stations, role-play) and
-`residents19.jsonl` (dialect, paraphrases and chat follow-ups by farmers, a carer, a courier);
-all but the first two were each measured once before tuning on
+`residents19.jsonl` (dialect, paraphrases and chat follow-ups by farmers, a carer, a courier)
+and `near30.jsonl` (near-misses by a bun seller, a retired headmaster, a ride-hailing driver, a
+village accountant: sums compared with neighbours', lost rings, bookkeeping, family shares) and
+`residents20.jsonl` (a widower's granddaughter, a carer, a laid-off miner, a rider: paraphrases
+and short chat replies); all but the first two were each measured once before tuning on
 them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.

@@ -142,6 +142,10 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "装了电梯的房子能卖多少钱",
         "适老化改造装的感应灯咋关掉",
         "用长幼同园造个句",
+        # 好几天 tells how long, it does not ask: the repair is the question
+        "暖新驿站的充电桩坏了好几天了 找谁修",
+        "幸福小院的活动室灯坏了好几天了 谁来修",
+        "家庭医生开的药是不是开错了",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
@@ -406,6 +410,7 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("你是谁", "晋中民生问答"),
         ("再见", "再见"),
         ("那就这样吧 再见", "再见"),
+        ("家人们 这个AI能问啥", "晋中民生问答"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
         ("在么", "您好"),
         ("太感谢了", "不客气"),
@@ -988,6 +993,10 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("危房改造补助的钱到账了没 打到哪了", "rural_housing_renovation", "查不到个人"),
         ("社保服务点小李跟村长是亲戚 先给他家办", "employment_social_security_points", "查不到"),
         ("去幸福小院给老人做饭 这活值当干不", "elderly_care", "超出了我能回答的范围"),
+        # one's own sum compared with others', money kept back, next year's coverage guessed
+        ("我妈的高龄津贴为啥比别人的少", "senior_allowance", "查不到个人"),
+        ("危房改造的补助让村干部给克扣了", "rural_housing_renovation", "查不到个人"),
+        ("大班免费了 明年会不会连中班也免", "free_kindergarten_fees", "超出了我能回答的范围"),
     ],
 )
 def test_a_declined_message_naming_a_topic_points_to_it(
