@@ -97,6 +97,9 @@ _OWN_CASE = re.compile(
     r"我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴)?(?P<whose>的)?"
     r"[^，。？！\s]{0,6}?(?:这个?月|本月|这个?季度|上个?月|上个?季度)"
     r"(?(whose)|[^，。？！\s]{0,8}?(?:少了|没到|没收到|没发|没打|少发))"
+    # … or, at any time, asked why one's own is short or missing (我的租赁补贴为啥少了一百)
+    r"|我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴|孩子)?的[^，。？！\s]{1,10}?"
+    r"(?:为什么|怎么)[^，。？！\s]{0,6}?(?:少|没|不给|停|扣)"
 )
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are

@@ -211,6 +211,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         # copies and originals of papers; which day of the week
         ("身份证复印件要交几份", "dibao", "materials"),
         ("专家一般礼拜几来", "healthcare", "duration"),
+        # someone applying for a parent, whether one must come in person, which households
+        ("能替我爸办不", "dibao", "how_to_apply"),
+        ("得本人到场吗", "senior_allowance", "how_to_apply"),
+        ("俺们村谁家能报", "rural_housing_renovation", "eligibility"),
+        ("县城里建了几个", "warm_station", "progress"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
@@ -995,6 +1000,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("去幸福小院给老人做饭 这活值当干不", "elderly_care", "超出了我能回答的范围"),
         # one's own sum compared with others', money kept back, next year's coverage guessed
         ("我妈的高龄津贴为啥比别人的少", "senior_allowance", "查不到个人"),
+        ("俺家的租赁补贴为啥少给了一百", "housing_security", "查不到个人"),  # at any time
+        ("我妈的失能补贴为啥不给了", "senior_allowance", "查不到个人"),
         ("危房改造的补助让村干部给克扣了", "rural_housing_renovation", "查不到个人"),
         ("大班免费了 明年会不会连中班也免", "free_kindergarten_fees", "超出了我能回答的范围"),
     ],
