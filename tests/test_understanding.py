@@ -637,6 +637,14 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("想给瘫在床上的老伴找个人来擦擦身子 社区有这服务不", "home_services"),
         ("俺们这破楼啥时候能轮上改造", "housing_security"),
         ("村里那个能办保险的地方 要带啥", "employment_social_security_points"),
+        # living costs made up month by month, a shop owner's start-up money, day labour
+        ("家里困难 政府能按月补贴生活不", "dibao"),
+        ("开店的人政府补不补钱", "employment_support"),
+        ("哪有揽零活的地方", "employment_support"),
+        ("上了岁数不好找活干 政府帮不帮", "employment_support"),
+        ("外地来打工的 娃能在这上公办小学不", "education"),
+        ("手机上能约人上门给老人擦洗不", "home_services"),
+        ("俺们这旧院子啥时候能修管道", "housing_security"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
