@@ -63,6 +63,21 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+_WORD_SPACED = 5  # a message of this many space-separated pieces or more, each of few characters,
+WORD_LENGTH = 3.0  # is typed with a space between words, not between clauses
+
+
+def _words_joined(text: str) -> str:
+    """A message typed with a space between every word or two (高龄津贴  这  季度  少了  五十)
+    joined up, so that its spaces are not read as the ends of clauses."""
+    pieces = text.split()
+    if len(pieces) < _WORD_SPACED or text.isascii():
+        return text
+    if sum(map(len, pieces)) / len(pieces) > WORD_LENGTH:
+        return text
+    return "".join(pieces)
+
+
 def _pairs(text: str) -> set[str]:
     """Neighbouring characters of a text, spaces ignored."""
     compact = text.replace(" ", "")
@@ -100,6 +115,8 @@ _OWN_CASE = re.compile(
     # … or, at any time, asked why one's own is short or missing (我的租赁补贴为啥少了一百)
     r"|我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴|孩子)?的[^，。？！\s]{1,10}?"
     r"(?:为什么|怎么)[^，。？！\s]{0,6}?(?:少|没|不给|停|扣)"
+    # … or a payment of this month or quarter short or missing, whoever's (这季度少了五十)
+    r"|(?:这个?月|本月|这个?季度)[^，。？！\s]{0,8}?(?:少了|少打|少发|没到|没发|没打|怎么少)"
 )
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
@@ -513,6 +530,7 @@ class Engine:
         """Understand one message and compose the reply."""
         flags = ("privacy",) if contains_personal_data(text) else ()
         text = without_numbers(text)
+        text = _words_joined(text)  # 高龄津贴  这  季度  少了: spaces between words
         cleaned = clean(text)
         normalised = self.normalise(text)
 

@@ -146,6 +146,8 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "暖新驿站的充电桩坏了好几天了 找谁修",
         "幸福小院的活动室灯坏了好几天了 谁来修",
         "家庭医生开的药是不是开错了",
+        # a space typed between every word does not split the message into clauses
+        "社区食堂  招  厨师  不",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
@@ -416,6 +418,7 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("再见", "再见"),
         ("那就这样吧 再见", "再见"),
         ("家人们 这个AI能问啥", "晋中民生问答"),
+        ("中 中 知道了 麻烦你了", "不客气"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
         ("在么", "您好"),
         ("太感谢了", "不客气"),
@@ -1010,6 +1013,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("我妈的高龄津贴为啥比别人的少", "senior_allowance", "查不到个人"),
         ("俺家的租赁补贴为啥少给了一百", "housing_security", "查不到个人"),  # at any time
         ("我妈的失能补贴为啥不给了", "senior_allowance", "查不到个人"),
+        ("这个季度高龄津贴少打了五十", "senior_allowance", "查不到个人"),  # whoever's
+        ("你看看卡里进钱没 育儿补贴", "childcare_subsidy", "查不到个人"),
         ("危房改造的补助让村干部给克扣了", "rural_housing_renovation", "查不到个人"),
         ("大班免费了 明年会不会连中班也免", "free_kindergarten_fees", "超出了我能回答的范围"),
     ],
@@ -1117,3 +1122,14 @@ def test_words_that_only_look_like_another_place_or_fraud_are_answered(
 
 def test_asking_for_a_sound_house_to_be_rated_unsafe_is_refused(engine: Engine) -> None:
     assert engine.ask("能不能托人把俺家好好的房子鉴定成危房").reason == "refused"
+
+
+def test_a_message_with_a_space_between_every_word_is_read_as_one_question(
+    engine: Engine,
+) -> None:
+    spaced = engine.ask("俺老姨  农村的  没儿  没女  七十了  能  吃上  低保  不")
+    assert spaced.decision is not Decision.ANSWER or spaced.intent == "dibao"
+    assert "dibao" in [o.id for o in spaced.candidates] or spaced.intent == "dibao"
+    # spaces between a few longer phrases still separate them
+    two = engine.ask("低保咋申请 另外公积金能提不")
+    assert (two.decision, two.intent) == (Decision.ANSWER, "dibao")
