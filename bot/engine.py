@@ -47,6 +47,7 @@ IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a
 _HAS_IT = re.compile(r"有没有|有没|有吗|有.{0,8}[没不]$")  # 俺们左权有弄这个的没
 _THIS = re.compile(r"这个|这事|这种|这样的|弄了|搞了|办了|装了|建了|改了|装成")
 _HERE = re.compile(r"(?:我们|咱们?|这边|这里)(?:这)?(?:村|小区|社区|镇|乡|县|街道|这)")
+COUNTY_ONLY = 6  # characters; 平遥有吗, 榆社县有没有: a county asked about and little else
 ASK_BACK_MAX = 20  # characters; a chat message up to this long may be asked back about the topic
 LONG_MESSAGE = 30  # characters; longer messages are also matched clause by clause
 SHORT_PART = 7  # characters; a shorter part of a long message counts only for topics it names
@@ -63,7 +64,7 @@ _QUESTION_WORDS = re.compile(
 )
 
 
-_WORD_SPACED = 5  # a message of this many space-separated pieces or more, each of few characters,
+SPACED_PIECES = 5  # a message of this many space-separated pieces or more, each of few characters,
 WORD_LENGTH = 3.0  # is typed with a space between words, not between clauses
 
 
@@ -71,7 +72,7 @@ def _words_joined(text: str) -> str:
     """A message typed with a space between every word or two (高龄津贴  这  季度  少了  五十)
     joined up, so that its spaces are not read as the ends of clauses."""
     pieces = text.split()
-    if len(pieces) < _WORD_SPACED or text.isascii():
+    if len(pieces) < SPACED_PIECES or text.isascii():
         return text
     if sum(map(len, pieces)) / len(pieces) > WORD_LENGTH:
         return text
@@ -399,11 +400,12 @@ class Engine:
             len(normalised.replace(" ", "")) <= ASK_BACK_MAX
             and verdict.reason not in BEYOND.values()
             and (_HAS_IT.search(normalised) or self.cues.facet(normalised) == "progress")
-            # a place of one's own (俺们小区), or a county with what was just answered (这个)
+            # a place of one's own (俺们小区), or a county with what was just answered (这个), or
+            # a county and hardly anything else (平遥有吗)
             and (
                 _HERE.search(normalised) is not None
                 or (
-                    _THIS.search(normalised) is not None
+                    (_THIS.search(normalised) is not None or len(normalised) <= COUNTY_ONLY)
                     and self.cues.county(clean(text)) is not None
                 )
             )

@@ -148,6 +148,7 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "家庭医生开的药是不是开错了",
         # a space typed between every word does not split the message into clauses
         "社区食堂  招  厨师  不",
+        "养老驿站的空调坏了，你给报个修",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
@@ -218,6 +219,9 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("得本人到场吗", "senior_allowance", "how_to_apply"),
         ("俺们村谁家能报", "rural_housing_renovation", "eligibility"),
         ("县城里建了几个", "warm_station", "progress"),
+        # a county and hardly anything else; a paper named
+        ("榆社有吗", "elderly_care", "progress"),
+        ("还要娃的照片不", "childcare_subsidy", "materials"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
