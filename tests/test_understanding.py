@@ -149,6 +149,9 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         # a space typed between every word does not split the message into clauses
         "社区食堂  招  厨师  不",
         "养老驿站的空调坏了，你给报个修",
+        # an inheritance, the best one of its kind (哪家…最好)
+        "危房改造后的老宅兄弟仨咋继承",
+        "榆次哪家养老院最好",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
@@ -314,6 +317,7 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "活着真没意思，撑不下去了",
         "他喝多了又打俺",
         "我爸突然晕过去了叫不醒",
+        "老伴在厕所摔倒了 叫不硬 快",  # 醒 mistyped as 硬
         "厨房里闻到煤气味儿",
         "我爷爷倒在院子里，喊他也没反应",
         "对门那人拎着菜刀在楼道里转",
@@ -423,6 +427,9 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("那就这样吧 再见", "再见"),
         ("家人们 这个AI能问啥", "晋中民生问答"),
         ("中 中 知道了 麻烦你了", "不客气"),
+        ("早", "您好"),
+        ("谢谢您这么耐心", "不客气"),
+        ("好的 我先开车了", "再见"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
         ("在么", "您好"),
         ("太感谢了", "不客气"),
@@ -1019,6 +1026,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("我妈的失能补贴为啥不给了", "senior_allowance", "查不到个人"),
         ("这个季度高龄津贴少打了五十", "senior_allowance", "查不到个人"),  # whoever's
         ("你看看卡里进钱没 育儿补贴", "childcare_subsidy", "查不到个人"),
+        ("大班免费了 我家的 没免", "free_kindergarten_fees", "查不到个人"),
+        ("城管进社区 是不是走形式", "urban_management", "超出了我能回答的范围"),
+        ("您给推荐一家榆次最便宜的家政公司", "home_services", "超出了我能回答的范围"),
         ("危房改造的补助让村干部给克扣了", "rural_housing_renovation", "查不到个人"),
         ("大班免费了 明年会不会连中班也免", "free_kindergarten_fees", "超出了我能回答的范围"),
     ],
