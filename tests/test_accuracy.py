@@ -218,11 +218,11 @@ FLOORS = {
     "holdout_public.jsonl": (0.91, 0.002, 0.99),
     "unseen.jsonl": (0.96, 0.021, 0.94),
     "later.jsonl": (0.90, 0.019, 0.94),
-    "near3.jsonl": (0.95, 0.118, 0.80),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.127, 0.76),
+    "near3.jsonl": (0.95, 0.116, 0.81),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.121, 0.77),
     "residents5.jsonl": (0.93, 0.005, 0.0),  # in scope only: nothing to decline
     "unseen2.jsonl": (0.97, 0.029, 0.92),
-    "unseen4.jsonl": (0.91, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
+    "unseen4.jsonl": (0.92, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
     "unseen5.jsonl": (0.93, 0.040, 0.88),  # first look: 0.935 / 0.043 / 0.880
     "unseen6.jsonl": (0.88, 0.046, 0.85),  # first look: 0.885 / 0.049 / 0.845
 }
