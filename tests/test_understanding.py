@@ -427,7 +427,6 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("那就这样吧 再见", "再见"),
         ("家人们 这个AI能问啥", "晋中民生问答"),
         ("中 中 知道了 麻烦你了", "不客气"),
-        ("早", "您好"),
         ("谢谢您这么耐心", "不客气"),
         ("好的 我先开车了", "再见"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
@@ -767,6 +766,9 @@ def test_a_phone_number_or_email_does_not_hide_the_question(engine: Engine, ques
 def test_a_short_follow_up_is_not_taken_for_a_greeting(engine: Engine) -> None:
     answer = engine.ask("在哪", context="dibao")
     assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "where")
+    # thanks and greetings only in their own sense: 不耐心 is no thanks, 早点 no greeting
+    for message in ("不耐心", "早点办"):
+        assert engine.ask(message).decision is not Decision.SMALLTALK
 
 
 @pytest.mark.parametrize(
@@ -1067,6 +1069,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("幼儿园大班免费了 英语课还收钱吗", "free_kindergarten_fees"),  # not 英语怎么说
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
         ("社保自助一体机能查养老金到账没", "employment_social_security_points"),  # what it does
+        ("暖新驿站有没有充电器", "warm_station"),  # a lost charger is another matter, not this
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
