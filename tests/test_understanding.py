@@ -152,6 +152,9 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         # an inheritance, the best one of its kind (哪家…最好)
         "危房改造后的老宅兄弟仨咋继承",
         "榆次哪家养老院最好",
+        # sums to work out, lottery numbers
+        "请帮我计算危房改造预算 72平方米每平1350元",
+        "彩票今晚开几号 中了就不用办低保了",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
@@ -225,6 +228,7 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         # a county and hardly anything else; a paper named
         ("榆社有吗", "elderly_care", "progress"),
         ("还要娃的照片不", "childcare_subsidy", "materials"),
+        ("去哪领 村委会还是乡镇上", "senior_allowance", "where"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.intent, answer.facet) == (topic, facet)
@@ -428,6 +432,7 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("家人们 这个AI能问啥", "晋中民生问答"),
         ("中 中 知道了 麻烦你了", "不客气"),
         ("谢谢您这么耐心", "不客气"),
+        ("谢谢您的耐心解答，祝您工作顺利", "不客气"),
         ("好的 我先开车了", "再见"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
         ("在么", "您好"),
@@ -1031,6 +1036,8 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("大班免费了 我家的 没免", "free_kindergarten_fees", "查不到个人"),
         ("城管进社区 是不是走形式", "urban_management", "超出了我能回答的范围"),
         ("您给推荐一家榆次最便宜的家政公司", "home_services", "超出了我能回答的范围"),
+        ("请问我每月养老金为啥比同事少二百", "pension_insurance", "查不到个人"),
+        ("我的公租房资格审核过了没", "housing_security", "查不到个人"),
         ("危房改造的补助让村干部给克扣了", "rural_housing_renovation", "查不到个人"),
         ("大班免费了 明年会不会连中班也免", "free_kindergarten_fees", "超出了我能回答的范围"),
     ],
