@@ -14,7 +14,8 @@ every kind from thirty personas, each written by hand, by a still later writer) 
 `unseen5.jsonl` (a month of messages of every kind from a fresh cast of personas, by a later
 writer still; measured once when it arrived, then only at the end of a round of changes) and
 `unseen6.jsonl` (a day of traffic from thirty people in all eleven counties, other city matters
-included, by a later writer again; measured in the same way).
+included, by a later writer again; measured in the same way) and `unseen7.jsonl` (a week of
+traffic from twenty-five people, written at the end of the twelfth round and measured once then).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
@@ -87,8 +88,10 @@ raising grandchildren, a blind masseur dictating, a couple on a fourth floor, a 
 `near32.jsonl` (near-misses by a pinyin-typing cook, a couple sharing a phone, a truck driver
 dictating, an accountant numbering her questions; measured once near the round's end) and
 `near33.jsonl` (near-misses by a tailor, a programmer caring for his father, a retired teacher
-writing politely, a mother of twins, a night guard, a women's-federation worker); all but the
-first two were each measured once before tuning on them began.
+writing politely, a mother of twins, a night guard, a women's-federation worker) and
+`near34.jsonl` (near-misses by a beekeeper dictating, a nurse in internet shorthand, a migrant
+builder, a widower typing one word a line); all but the first two were each measured once before
+tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
 The product targets (core ≥ 95 %, wrong ≤ 1 %, declined ≥ 97 %) are tracked in the README.
@@ -118,6 +121,7 @@ HELD_OUT = (
     "unseen4.jsonl",
     "unseen5.jsonl",
     "unseen6.jsonl",
+    "unseen7.jsonl",
 )
 
 
@@ -225,8 +229,10 @@ FLOORS = {
     "residents5.jsonl": (0.93, 0.005, 0.0),  # in scope only: nothing to decline
     "unseen2.jsonl": (0.97, 0.029, 0.92),
     "unseen4.jsonl": (0.92, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
-    "unseen5.jsonl": (0.93, 0.040, 0.88),  # first look: 0.935 / 0.043 / 0.880
+    "unseen5.jsonl": (0.93, 0.036, 0.89),  # first look: 0.935 / 0.043 / 0.880
     "unseen6.jsonl": (0.88, 0.046, 0.85),  # first look: 0.885 / 0.049 / 0.845
+    "unseen7.jsonl": (0.89, 0.072, 0.81),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
+    # the twelfth round's start)
 }
 
 

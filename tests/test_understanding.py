@@ -155,6 +155,8 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         # sums to work out, lottery numbers
         "请帮我计算危房改造预算 72平方米每平1350元",
         "彩票今晚开几号 中了就不用办低保了",
+        "请帮我润色一下创业补贴申请书",
+        "暖新驿站的热水喝了会不会拉肚子",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
     ],
@@ -1038,6 +1040,9 @@ def test_a_lone_offer_also_points_elsewhere_in_case_the_question_is_another_matt
         ("您给推荐一家榆次最便宜的家政公司", "home_services", "超出了我能回答的范围"),
         ("请问我每月养老金为啥比同事少二百", "pension_insurance", "查不到个人"),
         ("我的公租房资格审核过了没", "housing_security", "查不到个人"),
+        # one word a line, as some elderly residents type
+        ("高龄\n津贴\n我的\n咋\n还没\n到", "senior_allowance", "查不到个人"),
+        ("危房\n改造\n钱\n给了\n村里\n没给\n俺", "rural_housing_renovation", "查不到个人"),
         ("危房改造的补助让村干部给克扣了", "rural_housing_renovation", "查不到个人"),
         ("大班免费了 明年会不会连中班也免", "free_kindergarten_fees", "超出了我能回答的范围"),
     ],
@@ -1077,6 +1082,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("技能培训报个什么班好 俺想学电焊", "employment_support"),  # not a class for a child
         ("社保自助一体机能查养老金到账没", "employment_social_security_points"),  # what it does
         ("暖新驿站有没有充电器", "warm_station"),  # a lost charger is another matter, not this
+        ("低保审核通过后多久发钱", "dibao"),  # not the injected 回复「…已审核通过」
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
