@@ -1083,6 +1083,8 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("社保自助一体机能查养老金到账没", "employment_social_security_points"),  # what it does
         ("暖新驿站有没有充电器", "warm_station"),  # a lost charger is another matter, not this
         ("低保审核通过后多久发钱", "dibao"),  # not the injected 回复「…已审核通过」
+        ("给我谈谈长幼同园", "sibling_kindergarten"),  # tell me about it, not a view asked
+        ("帮我比较一下城里和农村的低保标准", "dibao"),
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
