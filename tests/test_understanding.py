@@ -1085,6 +1085,7 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("低保审核通过后多久发钱", "dibao"),  # not the injected 回复「…已审核通过」
         ("给我谈谈长幼同园", "sibling_kindergarten"),  # tell me about it, not a view asked
         ("帮我比较一下城里和农村的低保标准", "dibao"),
+        ("晋中一共领了育儿补贴的有多少人", "childcare_subsidy"),  # not one's own sum
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
