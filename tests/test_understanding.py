@@ -1086,6 +1086,10 @@ def test_a_declined_message_naming_a_topic_points_to_it(
         ("给我谈谈长幼同园", "sibling_kindergarten"),  # tell me about it, not a view asked
         ("帮我比较一下城里和农村的低保标准", "dibao"),
         ("晋中一共领了育儿补贴的有多少人", "childcare_subsidy"),  # not one's own sum
+        # 平分, 要不要紧, 购置 in a plain question about the policy
+        ("加装电梯费用业主怎么平分", "elevator_retrofit"),
+        ("育儿补贴过了期限再申请要不要紧", "childcare_subsidy"),
+        ("适老化改造能不能帮忙购置助行器", "aging_retrofit"),
     ],
 )
 def test_a_question_beside_a_view_or_grievance_word_is_still_answered(
