@@ -15,7 +15,7 @@ from bot.knowledge.models import (
     gapped,
 )
 from bot.understanding.normalise import Normaliser, clean
-from bot.understanding.pinyin import syllables
+from bot.understanding.pinyin import spoken
 
 INSTEAD_GAP = 12  # characters a `*` of a turn stands for (说的不是*是: 说的不是养老驿站，是)
 GUESS_GAP = 8  # characters a `*` of a facet guess stands for (能*吗: 能直接进同一个园吗)
@@ -74,10 +74,10 @@ class Cues:
         ]
         self._not_personal = _gapped((each_part(norm, w) for w in lexicon.not_personal), 6)
         self._facets_pinyin = [
-            (facet, tuple(f" {' '.join(syllables(c))} " for c in cues if len(c) >= 2))
+            (facet, tuple(spoken(c) for c in cues if len(c) >= 2))
             for facet, cues in self._facets
         ]
-        self._whether_pinyin = tuple(f" {' '.join(syllables(c))} " for c in self._whether)
+        self._whether_pinyin = tuple(spoken(c) for c in self._whether)
         self._smalltalk = [
             (kind, tuple(sorted({norm(p).replace(" ", "") for p in phrases if norm(p)})))
             for kind, phrases in lexicon.smalltalk.items()
@@ -114,9 +114,9 @@ class Cues:
             if any(cue in text for cue in cues):
                 return facet
         if text.isascii():  # pinyin input: look for the cues' syllables
-            spoken = f" {' '.join(syllables(text))} "
+            sound = spoken(text)
             for facet, cues in self._facets_pinyin:
-                if any(cue in spoken for cue in cues):
+                if any(cue in sound for cue in cues):
                     return facet
         compact = text.replace(" ", "")
         return next((facet for facet, guess in self._guesses if guess.search(compact)), None)
@@ -124,8 +124,8 @@ class Cues:
     def asks_whether(self, text: str) -> bool:
         """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""
         if text.isascii():  # pinyin input: you meiyou
-            spoken = f" {' '.join(syllables(text))} "
-            return any(cue in spoken for cue in self._whether_pinyin)
+            sound = spoken(text)
+            return any(cue in sound for cue in self._whether_pinyin)
         return any(cue in text for cue in self._whether)
 
     def instead(self, cleaned: str) -> tuple[str, str] | None:

@@ -286,14 +286,13 @@ class Matcher:
         hits: dict[str, tuple[float, str]] = {}
         spoken = " " + " ".join(sylls) + " "
         compact = text.replace(" ", "")
-        possible: set[int] = set()
-        for char in set(compact):
-            possible.update(self._keys_by_char.get(char, ()))
-        for syllable in set(sylls):
-            possible.update(self._keys_by_sound.get(syllable, ()))
         loose = blurred(spoken) if compact.isascii() else ""  # pinyin input: lingong is 零工
-        if loose:
-            possible = set(range(len(self._keywords)))
+        possible: set[int] = set(range(len(self._keywords))) if loose else set()
+        if not loose:  # only keywords sharing a character or a syllable can be there
+            for char in set(compact):
+                possible.update(self._keys_by_char.get(char, ()))
+            for syllable in set(sylls):
+                possible.update(self._keys_by_sound.get(syllable, ()))
         for number in sorted(possible):
             owner, key, key_spoken = self._keywords[number]
             if key in compact:

@@ -98,3 +98,8 @@ def syllables(text: str) -> list[str]:
             readings = _readings()
             out.extend(readings.get(char, char) for char in run)
     return out
+
+
+def spoken(text: str) -> str:
+    """The syllables of text between spaces, for finding a phrase's sound within another's."""
+    return f" {' '.join(syllables(text))} "
