@@ -52,6 +52,9 @@ class Thresholds(BaseSettings):
     # a long story answered as a topic whose asking parts name no topic and share less than this
     # with every topic's examples is not answered: the topic is offered (it is only background)
     story_ask_familiar: float = 0.1
+    # … nor is one whose asking parts ask no facet and share less than this with the topic's own
+    # examples, some of their words no topic's (…楼道里的声控灯老是不亮，是换灯泡还是换开关)
+    story_ask_own: float = 0.2
 
 
 class Settings(BaseSettings):

@@ -500,7 +500,26 @@ class Engine:
         if len(pairs) < STORY_ASK_PAIRS:
             return False
         known = max(_share(pairs, words) for words in self._wording.values())
-        return known < self.thresholds.story_ask_familiar
+        if known < self.thresholds.story_ask_familiar:
+            return True
+        # asking no facet of the topic, in words mostly not its own, some no topic's at all
+        # (…你有没有什么在家就能做的安抚办法)
+        unknown = sum(not any(p in words for words in self._wording.values()) for p in pairs)
+        loosely = [said] + [p for p in map(self.normalise, parts) if _ASKS_AT_ALL.search(p)]
+        return (
+            not any(map(self._asks_a_facet, loosely))
+            and not any(map(self.cues.asks_whether, loosely))
+            and _share(pairs, self._wording[topic]) < self.thresholds.story_ask_own
+            and unknown >= STORY_ASK_PAIRS
+        )
+
+    def _asks_a_facet(self, normalised: str) -> bool:
+        """Whether a part asks a facet: how to apply only with words of applying (怎么申请), or
+        asking how the policy goes (怎么个延法), not how to do anything (在家咋练她拿勺子)."""
+        facet = self.cues.facet(normalised)
+        if facet != "how_to_apply":
+            return facet is not None
+        return bool(_APPLYING.search(normalised)) or "怎么个" in normalised
 
     def _asked_about(self, topics: tuple[str, ...], normalised: str) -> str:
         """Of the topics a message names, the first not named only as who is asking:

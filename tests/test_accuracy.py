@@ -15,7 +15,9 @@ every kind from thirty personas, each written by hand, by a still later writer) 
 writer still; measured once when it arrived, then only at the end of a round of changes) and
 `unseen6.jsonl` (a day of traffic from thirty people in all eleven counties, other city matters
 included, by a later writer again; measured in the same way) and `unseen7.jsonl` (a week of
-traffic from twenty-five people, written at the end of the twelfth round and measured once then).
+traffic from twenty-five people, written at the end of the twelfth round and measured once then)
+and `unseen8.jsonl` (a week of traffic from thirty people, written at the start of the thirteenth
+round; measured when it arrived and after each change, aggregates only).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
@@ -90,7 +92,11 @@ dictating, an accountant numbering her questions; measured once near the round's
 `near33.jsonl` (near-misses by a tailor, a programmer caring for his father, a retired teacher
 writing politely, a mother of twins, a night guard, a women's-federation worker) and
 `near34.jsonl` (near-misses by a beekeeper dictating, a nurse in internet shorthand, a migrant
-builder, a widower typing one word a line); all but the first two were each measured once before
+builder, a widower typing one word a line) and `near35.jsonl` (near-misses by people in many
+trades, with in-scope questions in the same voices) and `near36.jsonl` (chat replies after an
+answer: follow-ups, and replies drifting to what the bot cannot answer) and `residents22.jsonl`
+(formal letter-like questions and follow-ups, and elderly residents voice-typing); all but the
+first two were each measured once before
 tuning on them began.
 
 The floors are the figures last measured, rounded down; they guard against regressions.
@@ -122,6 +128,7 @@ HELD_OUT = (
     "unseen5.jsonl",
     "unseen6.jsonl",
     "unseen7.jsonl",
+    "unseen8.jsonl",
 )
 
 
@@ -146,73 +153,11 @@ def engine_free_key(text: str) -> str:
 
 
 def test_splits_do_not_overlap() -> None:
-    names = [
-        "dev.jsonl",
-        "dev_public.jsonl",
-        "dev_more.jsonl",
-        "public_more.jsonl",
-        "valid.jsonl",
-        "stress.jsonl",
-        "declines.jsonl",
-        "residents.jsonl",
-        "refusals.jsonl",
-        "week.jsonl",
-        "near.jsonl",
-        "near2.jsonl",
-        "near4.jsonl",
-        "public2.jsonl",
-        "near5.jsonl",
-        "residents2.jsonl",
-        "residents3.jsonl",
-        "residents4.jsonl",
-        "residents6.jsonl",
-        "near7.jsonl",
-        "public3.jsonl",
-        "near8.jsonl",
-        "public4.jsonl",
-        "residents7.jsonl",
-        "public5.jsonl",
-        "residents8.jsonl",
-        "near9.jsonl",
-        "near10.jsonl",
-        "near11.jsonl",
-        "public6.jsonl",
-        "residents9.jsonl",
-        "near12.jsonl",
-        "near13.jsonl",
-        "week2.jsonl",
-        "near14.jsonl",
-        "near15.jsonl",
-        "residents10.jsonl",
-        "residents11.jsonl",
-        "near17.jsonl",
-        "residents12.jsonl",
-        "near16.jsonl",
-        "near18.jsonl",
-        "near19.jsonl",
-        "residents13.jsonl",
-        "public7.jsonl",
-        "near20.jsonl",
-        "residents14.jsonl",
-        "unseen3.jsonl",
-        "near21.jsonl",
-        "public8.jsonl",
-        "near22.jsonl",
-        "near23.jsonl",
-        "residents15.jsonl",
-        "near24.jsonl",
-        "near25.jsonl",
-        "near26.jsonl",
-        "residents16.jsonl",
-        "public9.jsonl",
-        "near27.jsonl",
-        "residents17.jsonl",
-        "near28.jsonl",
-        "residents18.jsonl",
-        *HELD_OUT,
-    ]
+    # every labelled set, tuning and held out alike: no question in two of them
+    names = sorted(p.name for p in DATA.glob("*.jsonl"))
+    assert set(HELD_OUT) <= set(names)
     sets = {name: _texts(name) for name in names}
-    assert all(len(texts) >= 250 for texts in sets.values())
+    assert all(len(texts) >= 200 for texts in sets.values())
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             assert not sets[first] & sets[second], (first, second)
@@ -223,9 +168,9 @@ FLOORS = {
     "test.jsonl": (0.95, 0.011, 0.97),
     "holdout_public.jsonl": (0.91, 0.002, 0.99),
     "unseen.jsonl": (0.96, 0.021, 0.94),
-    "later.jsonl": (0.90, 0.019, 0.94),
-    "near3.jsonl": (0.95, 0.116, 0.81),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.121, 0.77),
+    "later.jsonl": (0.90, 0.016, 0.95),
+    "near3.jsonl": (0.95, 0.093, 0.84),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.98, 0.113, 0.78),
     "residents5.jsonl": (0.93, 0.005, 0.0),  # in scope only: nothing to decline
     "unseen2.jsonl": (0.97, 0.029, 0.92),
     "unseen4.jsonl": (0.92, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
@@ -233,6 +178,7 @@ FLOORS = {
     "unseen6.jsonl": (0.88, 0.046, 0.85),  # first look: 0.885 / 0.049 / 0.845
     "unseen7.jsonl": (0.89, 0.072, 0.81),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
     # the twelfth round's start)
+    "unseen8.jsonl": (0.97, 0.029, 0.90),  # first look: 0.979 / 0.028 / 0.903
 }
 
 

@@ -285,6 +285,15 @@ def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine:
             "城中村改造分到了安置房，马上要装修了，地砖铺哪种好，大块的还是小块的显大",
             "housing_security",
         ),
+        (  # asking no facet, in words mostly not the topic's own
+            "小区加装电梯以后，我家住六楼，每天上下方便多了，就是楼道里的声控灯老是不亮，"
+            "是换灯泡还是换开关",
+            "elevator_retrofit",
+        ),
+        (  # 咋练 asks how to do something, not how to apply
+            "我闺女在公办托育园上托班，老师说她吃饭太慢，在家咋练她自己拿勺子",
+            "childcare_subsidy",
+        ),
     ],
 )
 def test_a_story_about_a_topic_asking_about_something_else_is_not_answered(
@@ -297,6 +306,18 @@ def test_a_story_about_a_topic_asking_about_something_else_is_not_answered(
     # the same story asking about the topic itself is answered
     asked = engine.ask("城中村改造俺家分到了安置房，俺弟弟家也在城中村，他家的安置房一般要等多久")
     assert (asked.intent, asked.facet) == ("housing_security", "duration")
+    # … and so is a story asking how the policy goes, or how far it has got
+    for story, asked_topic in (
+        (
+            "前几年听说俺们榆社要搞延迟退休，俺是七三年的女工，在厂里干了二十年了，俺这岁数是怎么个退法",
+            "pension_insurance",
+        ),
+        (
+            "俺老伴腿不好，去年听社区说有适老化改造，能给装扶手，俺想问问全市现在进度怎么样了",
+            "aging_retrofit",
+        ),
+    ):
+        assert engine.ask(story).intent == asked_topic
 
 
 def test_a_topic_named_only_as_who_asks_keeps_the_chat_on_its_topic(engine: Engine) -> None:
