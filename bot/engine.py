@@ -456,6 +456,7 @@ class Engine:
             and not any(_ASKS_AT_ALL.search(t) for t in (text, normalised))
             and not any(map(mentioned, result.candidates))
             and self.cues.smalltalk(normalised) is None
+            and self.cues.beyond(normalised) is None  # 肯定吃回扣, 你帮俺约个保洁
             and not self._another_matter(text, normalised)
             and context not in self.matcher.excluded(normalised)
         )

@@ -869,6 +869,9 @@ def test_a_circumstance_told_in_a_chat_follows_up_the_topic_just_answered(
     # a remark about something else, or thanks, is not taken for one
     remark = engine.ask("邻居家狗天天叫，出门还不拴绳", context="childcare_subsidy")
     assert remark.decision is Decision.DECLINE
+    # nor is a complaint told in passing (no question asked, but not a circumstance either)
+    grievance = engine.ask("那个大夫一开药就是一大堆 准是拿了回扣", context="healthcare")
+    assert grievance.decision is Decision.DECLINE
     assert engine.ask("谢谢啊", context="dibao").decision is Decision.SMALLTALK
 
 
