@@ -622,6 +622,8 @@ def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> N
         ("娃上二年级，课后托管一个月多少钱", "childcare_subsidy"),
         ("老板拖欠工资三个月了咋办", "employment_support"),
         ("城管把俺的三轮车拉走了", "urban_management"),
+        ("想开家加装电梯的安装公司，得有啥资质", "elevator_retrofit"),
+        ("给领高龄津贴的老爷子买点啥补品好", "senior_allowance"),
     ],
 )
 def test_words_meaning_another_matter_keep_a_question_off_the_topic(
@@ -810,7 +812,10 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
     assert (answer.intent, answer.facet) == ("dibao", "materials")
 
 
-@pytest.mark.parametrize("question", ["你觉得高龄津贴发得公不公平", "养老驿站这事你怎么看"])
+@pytest.mark.parametrize(
+    "question",
+    ["你觉得高龄津贴发得公不公平", "养老驿站这事你怎么看", "育儿补贴以后会不会扩大到六岁"],
+)
 def test_a_request_for_the_bots_opinion_is_declined(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
     assert answer.decision is Decision.DECLINE and "12345" in answer.text
