@@ -52,6 +52,12 @@ FOLLOW_UP = "follow-up"
 LEAD = "clear lead"
 TWO_TOPICS_NAMED = "two topics named"
 OUT_OF_SCOPE_CLOSER = "closer to an out-of-scope question"
+ANOTHER_MATTER = "words meaning another matter"
+OPINION = "asks for a view, not a fact"
+PERSONAL = "a personal case to look up or act on, or a complaint"
+BEYOND = {"opinion": OPINION, "personal": PERSONAL, "complaint": PERSONAL}
+MAY_FOLLOW_UP = "may follow up the topic just answered"
+NOTHING_CLOSE = ("no close topic", "no topic words")
 # a follow-up (那要带什么材料, 当场能办好吗) says little beyond what it asks and names no topic
 FOLLOW_UP_REST = 5
 # … or, in a few more words, asks whether something else also counts (民办园也可以吗) or goes on
