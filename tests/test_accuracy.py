@@ -95,7 +95,9 @@ writing politely, a mother of twins, a night guard, a women's-federation worker)
 builder, a widower typing one word a line) and `near35.jsonl` (near-misses by people in many
 trades, with in-scope questions in the same voices) and `near36.jsonl` (chat replies after an
 answer: follow-ups, and replies drifting to what the bot cannot answer) and `residents22.jsonl`
-(formal letter-like questions and follow-ups, and elderly residents voice-typing); all but the
+(formal letter-like questions and follow-ups, and elderly residents voice-typing) and
+`near37.jsonl` (long stories about a topic asking about something else, and in-scope questions
+told the same way); all but the
 first two were each measured once before
 tuning on them began.
 

@@ -58,6 +58,8 @@ def test_pinyin_asking_whether_there_is_one_offers_the_topic(engine: Engine) -> 
         ("family doctor 咋签约", "healthcare"),
         ("自助一休机咋查养老钱交了几年", "employment_social_security_points"),  # 体 typed as 休
         ("镇上有没有社保self-service机器", "employment_social_security_points"),
+        ("家医签约要带啥", "healthcare"),  # 家庭医生 shortened
+        ("大班免除保教费是从哪年开始的", "free_kindergarten_fees"),
     ],
 )
 def test_typos_homophones_pinyin_english_and_traditional_reach_the_topic(
@@ -610,6 +612,15 @@ def test_the_answerable_half_of_a_mixed_message_is_answered(engine: Engine) -> N
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
     spaced = engine.ask("育儿补贴一年给多少 另外晋中有啥好吃的")  # a space for a comma
     assert (spaced.decision, spaced.intent) == (Decision.ANSWER, "childcare_subsidy")
+    # 请问 opening a part asks together with what it asks (条件), not on its own
+    opened = engine.ask("请问公租房的申请条件，另外驾照到期去哪换")
+    assert (opened.intent, opened.facet) == ("housing_security", "eligibility")
+
+
+def test_a_polite_opening_does_not_make_the_story_the_question(engine: Engine) -> None:
+    # 您好，请问 + what the question is about, then the question: about another matter here
+    answer = engine.ask("您好，请问领了高龄津贴以后，给老人买啥补品好？谢谢")
+    assert answer.decision is Decision.DECLINE
 
 
 @pytest.mark.parametrize(
@@ -892,6 +903,17 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     asked = engine.ask("俺家吃着低保，老伴腰椎疼了好几年，腰椎疼该吃啥药，贴膏药管用不")
     assert asked.decision is Decision.DECLINE
     assert engine.ask("低保户腰椎疼吃啥药").decision is Decision.DECLINE
+    # placing an order is applying for a home service (咋下单 asks about the topic)
+    order = engine.ask(
+        "我一个人带俩孩子还要上班，腰疼得直不起来，家里乱成一锅粥，听说社区家政能上门打扫，这个咋下单"
+    )
+    assert (order.intent, order.facet) == ("home_services", "how_to_apply")
+
+
+def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -> None:
+    # 说说话，晚上 holds no 说话晚 (a child's late speech)
+    answer = engine.ask("想让我妈白天去日间照料中心待着，有人陪着说说话，晚上再接回来，要办啥手续")
+    assert (answer.intent, answer.facet) == ("elderly_care", "how_to_apply")
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,8 @@ from bot.understanding.wording import (
     ASKS,
     ASKS_AT_ALL,
     CLAUSE,
+    OPENER,
+    PARTS,
     QUESTION_PARTS,
     QUESTION_WORDS,
     SECOND_QUESTION,
@@ -175,7 +177,7 @@ class MessageParts:
             return None
         asking = [p for p in parts if ASKS.search(p) or self.cues.facet(self.normalise(p))]
         if asked_only:  # 低保户住院 says who asks, not what
-            asking = [p for p in parts if any(map(QUESTION_WORDS.search, (p, self.normalise(p))))]
+            asking = [p for p in parts if self._asks_in_words(p)]
         narrative = [] if asked_only else [p for p in parts if p not in asking]
         if any(self.cues.beyond(self.normalise(p)) for p in asking):
             narrative = []  # 你觉得有用没用 beside a story: the story is not what is asked
@@ -195,11 +197,23 @@ class MessageParts:
                 return understood
         return None
 
+    def _asks_in_words(self, part: str) -> bool:
+        """Whether a part of a message is worded as a question: 请问 opening it asks only
+        together with what it asks (请问大班免除保教费以后， does not; 问下长幼同园的条件 does)."""
+        said = self.normalise(part)
+        if QUESTION_WORDS.search(said) or QUESTION_WORDS.search(OPENER.sub("", part)):
+            return True
+        return OPENER.match(part) is not None and self.cues.facet(said) is not None
+
     def _another_matter(self, text: str, normalised: str) -> bool:
         """Whether a word means another matter (低保户考驾照); a word telling the resident's
         situation (丈夫肝癌晚期, 在焦化厂上班) does only in a short message or in a part that asks
         (腰椎疼吃啥药), not in the story a long message tells before asking about a topic."""
-        if self.matcher.another_matter(normalised):
+        if self.matcher.another_matter(normalised) and (
+            # read part by part, so that no word is made across a comma (说说话，晚上: not 说话晚)
+            not PARTS.search(text)
+            or any(self.matcher.another_matter(self.normalise(p)) for p in PARTS.split(text))
+        ):
             return True
         if self.matcher.circumstance(normalised) is None:
             return False

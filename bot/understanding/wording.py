@@ -14,6 +14,8 @@ ASKS = re.compile(_ASKING)
 QUESTION_WORDS = re.compile(
     rf"{_ASKING}|哪|谁|(?<![没或])多少|多久|多长(?!幼)|几点|(?<![没才前这那过好])几天|几号|几月|几户|问下|问一下|问个|请问|想问"
 )
+# how a polite question opens (您好，请问…): it announces a question, it does not ask one
+OPENER = re.compile(r"^\s*(?:您好|你好)?[，,\s]*(?:请问|问一下|问下|想问一下|想问问|想问|我想问)")
 # a message that asks something (a story that only tells asks nothing)
 ASKS_SOMETHING = re.compile(rf"{QUESTION_WORDS.pattern}|怎么|什么")
 # any sign of a question or a wish at all, however loose (还是, 几, 管不管, …的不, 想让)
@@ -29,7 +31,7 @@ CASE_STATE = re.compile(
     r"|(?:咋|怎么)?少(?:发|给|打)?了"
 )
 # asking how to apply, not how to do anything (怎么 alone)
-APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约")
+APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约|下单|签约")
 # residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
 # number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
