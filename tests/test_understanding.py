@@ -198,6 +198,11 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (early.intent, early.facet) == ("sibling_kindergarten", "duration")
     trend = engine.ask("领的人多了还是少了", context="dibao")
     assert (trend.intent, trend.facet) == ("dibao", "progress")
+    # what it does (都干些啥) and from what age (几岁才能进)
+    duties = engine.ask("平时都干些啥", context="home_services")
+    assert (duties.intent, duties.facet) == ("home_services", "overview")
+    age = engine.ask("小的得几岁才能进", context="sibling_kindergarten")
+    assert (age.intent, age.facet) == ("sibling_kindergarten", "eligibility")
     # asking one facet, the topic just answered need not be the closest, only close enough
     proof = engine.ask("要单位开收入证明吗", context="dibao")
     assert (proof.intent, proof.facet) == ("dibao", "materials")
