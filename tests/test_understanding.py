@@ -704,6 +704,12 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("外地来打工的 娃能在这上公办小学不", "education"),
         ("手机上能约人上门给老人擦洗不", "home_services"),
         ("俺们这旧院子啥时候能修管道", "housing_security"),
+        ("俺们那片老楼啥时候给换换管道刷刷外墙", "housing_security"),
+        ("想学当育婴师，政府组织的培训收钱不", "employment_support"),
+        ("给困难家庭的学生发钱上学那个，咋申请", "education"),
+        ("医改这几年有啥变化", "healthcare"),
+        ("就业困难人员咋认定", "employment_support"),
+        ("下单以后一般几天能上门", "home_services"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(

@@ -234,7 +234,8 @@ class MessageParts:
         """Whether a long story answered as a topic asks, in its asking parts, about something
         none of the topics speak of (俺家危房改造完了 … 院里种啥枣树结得多): the topic is only
         its background. The asking parts must not name the topic and must say enough beyond
-        question words (STORY_ASK_PAIRS pairs of characters) that no topic's examples use."""
+        question words (STORY_ASK_PAIRS pairs of characters) that no topic's examples use, or,
+        asking no facet of it, mostly words not its own and some no topic's (`story_ask_own`)."""
         compact = self.normalise(text).replace(" ", "")
         if len(compact) <= LONG_MESSAGE:
             return False
