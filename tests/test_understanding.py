@@ -710,6 +710,16 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("医改这几年有啥变化", "healthcare"),
         ("就业困难人员咋认定", "employment_support"),
         ("下单以后一般几天能上门", "home_services"),
+        ("咱晋中去年改了多少个老旧小区", "housing_security"),
+        # a volunteer asking for a neighbour: 志愿 rules 低保 out only as a college choice (报志愿)
+        (
+            "我是社区志愿者，楼里有个大姐男人走得早，一个人拉扯孩子，身体也不行，"
+            "想帮她问问低保从交申请到批下来得多久",
+            "dibao",
+        ),
+        # a circumstance is not a word ruling the topic out: 坐月子, 单元门口
+        ("我是替儿媳妇问的，她还在坐月子出不了门，育儿补贴我能替她去办不", "childcare_subsidy"),
+        ("俺们单元门口堆的破沙发半个月了没人认领，城管进社区能给拉走不", "urban_management"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
