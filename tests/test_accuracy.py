@@ -18,8 +18,8 @@ included, by a later writer again; measured in the same way) and `unseen7.jsonl`
 traffic from twenty-five people, written at the end of the twelfth round and measured once then)
 and `unseen8.jsonl` (a week of traffic from thirty people, written at the start of the thirteenth
 round; measured when it arrived and after each change, aggregates only) and `unseen9.jsonl` (a
-fortnight of traffic from thirty people, written during the thirteenth round and measured once at
-its end).
+fortnight of traffic from thirty people, written during the thirteenth round and first measured
+after its rules, then with each later change; aggregates only).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
@@ -176,7 +176,7 @@ FLOORS = {
     "later.jsonl": (0.90, 0.016, 0.95),
     "near3.jsonl": (0.95, 0.093, 0.84),  # near-misses are the hard case: see the README
     "near6.jsonl": (0.98, 0.113, 0.78),
-    "residents5.jsonl": (0.93, 0.005, 0.0),  # in scope only: nothing to decline
+    "residents5.jsonl": (0.94, 0.005, 0.0),  # in scope only: nothing to decline
     "unseen2.jsonl": (0.97, 0.026, 0.93),
     "unseen4.jsonl": (0.92, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
     "unseen5.jsonl": (0.93, 0.036, 0.89),  # first look: 0.935 / 0.043 / 0.880
@@ -184,7 +184,7 @@ FLOORS = {
     "unseen7.jsonl": (0.89, 0.072, 0.81),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
     # the twelfth round's start)
     "unseen8.jsonl": (0.97, 0.029, 0.90),  # first look: 0.979 / 0.028 / 0.903
-    "unseen9.jsonl": (0.90, 0.015, 0.95),  # measured once: 0.907 / 0.014 / 0.955 (the same with
+    "unseen9.jsonl": (0.90, 0.015, 0.95),  # first look: 0.907 / 0.014 / 0.955 (the same with
     # the thirteenth round's starting code)
 }
 
