@@ -212,7 +212,10 @@ class MessageParts:
         if self.matcher.another_matter(normalised) and (
             # read part by part, so that no word is made across a comma (说说话，晚上: not 说话晚)
             not PARTS.search(text)
-            or any(self.matcher.another_matter(self.normalise(p)) for p in PARTS.split(text))
+            or any(
+                self.matcher.another_matter(self.normalise(p))
+                for p in PARTS.split(text[:MAX_CHARS])
+            )
         ):
             return True
         if self.matcher.circumstance(normalised) is None:
