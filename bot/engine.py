@@ -104,6 +104,7 @@ class Engine(ChatReading):
             }
             for intent in snapshot.intents.values()
         }
+        self._any_wording = set().union(*self._wording.values())
 
     @property
     def version(self) -> str:

@@ -26,11 +26,10 @@ from bot.understanding.wording import (
     CLAUSE,
     OPENER,
     PARTS,
-    QUESTION_PARTS,
     QUESTION_WORDS,
     SECOND_QUESTION,
-    SPACE_AS_COMMA,
     char_pairs,
+    question_parts,
     share_of,
 )
 
@@ -54,6 +53,7 @@ class MessageParts:
     _asking: re.Pattern[str]
     _status: re.Pattern[str]
     _wording: dict[str, set[str]]
+    _any_wording: set[str]  # pairs any topic's wording uses
 
     def _understand(
         self, text: str, context: str | None, memo: dict[str, MatchResult]
@@ -171,8 +171,7 @@ class MessageParts:
         when a word meant another matter, only a part that asks and names a topic counts
         (低保户住院，医保报销比例是多少: the question is about 医保, 低保户 only says who asks).
         """
-        commas = re.sub(SPACE_AS_COMMA, "，", text[:MAX_CHARS])
-        parts = [p for p in QUESTION_PARTS.findall(commas) if self.normalise(p)]
+        parts = [p for p in question_parts(text) if self.normalise(p)]
         if len(parts) < 2:
             return None
         asking = [p for p in parts if ASKS.search(p) or self.cues.facet(self.normalise(p))]
@@ -222,8 +221,7 @@ class MessageParts:
             return False
         if len(normalised.replace(" ", "")) <= LONG_MESSAGE:
             return True
-        commas = re.sub(SPACE_AS_COMMA, "，", text[:MAX_CHARS])
-        parts = [(part, self.normalise(part)) for part in QUESTION_PARTS.findall(commas)]
+        parts = [(part, self.normalise(part)) for part in question_parts(text)]
         asking = [said for part, said in parts if ASKS_AT_ALL.search(f"{part} {said}")]
         # 低保批下来要多久, 去哪登记 ask about the topic; 咋预防 does not
         topical = [
@@ -242,8 +240,7 @@ class MessageParts:
         compact = self.normalise(text).replace(" ", "")
         if len(compact) <= LONG_MESSAGE:
             return False
-        commas = re.sub(SPACE_AS_COMMA, "，", text[:MAX_CHARS])
-        parts = QUESTION_PARTS.findall(commas)
+        parts = question_parts(text)
         asks = QUESTION_WORDS.search
         asking = [p for p in parts if asks(p) or asks(self.normalise(p))]
         said = self.normalise("，".join(asking or parts[-1:]))
@@ -257,7 +254,7 @@ class MessageParts:
             return True
         # asking no facet of the topic, in words mostly not its own, some no topic's at all
         # (…你有没有什么在家就能做的安抚办法)
-        unknown = sum(not any(p in words for words in self._wording.values()) for p in pairs)
+        unknown = sum(p not in self._any_wording for p in pairs)
         loosely = [said] + [p for p in map(self.normalise, parts) if ASKS_AT_ALL.search(p)]
         return (
             not any(map(self._asks_a_facet, loosely))

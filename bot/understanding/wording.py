@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.understanding.normalise import MAX_CHARS
+
 PARTS = re.compile(r"[。！？!?；;，,\n]+")
 QUESTION_PARTS = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,]?")
 # a part that reads as a question: 交着呢 and 正领着补贴呢 only tell; 对吧, 免了没, 报不报 ask
@@ -55,6 +57,12 @@ def words_joined(text: str) -> str:
     if sum(map(len, pieces)) / len(pieces) > WORD_LENGTH:
         return text
     return "".join(pieces)
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a message between punctuation, each with its end mark (a space between
+    two Chinese words counts as a comma); only the first MAX_CHARS characters are read."""
+    return QUESTION_PARTS.findall(re.sub(SPACE_AS_COMMA, "，", text[:MAX_CHARS]))
 
 
 def char_pairs(text: str) -> set[str]:
