@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
-_RECKONING = re.compile(r"(?:[帮给][我她他]|你给?|精确)(?:算|估)")
+_RECKONING = re.compile(r"(?:[帮给][我她他忙]?|你给?|精确)(?:算|估)")
 # one's own money or case at a given time (我娘的高龄津贴这个季度, 我的养老金这个月, 我这个月低保咋
 # 少了): whatever it asks of it (涨了多少, 咋没到), it asks about that case, not about the policy
 # (without 的, only with how the case stands: 我这个月刚生了孩子 asks about the policy)

@@ -178,7 +178,7 @@ class MessageParts:
         if asked_only:  # 低保户住院 says who asks, not what
             asking = [p for p in parts if self._asks_in_words(p)]
         narrative = [] if asked_only else [p for p in parts if p not in asking]
-        if any(self.cues.beyond(self.normalise(p)) for p in asking):
+        if any(self.cues.beyond(self.normalise(p)) for p in parts):
             narrative = []  # 你觉得有用没用 beside a story: the story is not what is asked
         for part in [*asking, *narrative]:
             understood = self._understand(part, context, memo)
