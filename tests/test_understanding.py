@@ -769,6 +769,13 @@ def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(
 def test_the_topic_itself_is_still_answered_beside_its_excluded_words(engine: Engine) -> None:
     assert engine.ask("城乡居民养老保险一个月能领多少").intent == "pension_insurance"
     assert engine.ask("家政进社区咋预约保洁").intent == "home_services"
+    # a landlord in a tenant's story does not rule out 公租房; the landlord's own quarrel does
+    tenant = engine.ask("我们一家一直租房住，房东又说要涨租，想问问公租房怎么申请")
+    assert (tenant.intent, tenant.facet) == ("housing_security", "how_to_apply")
+    assert engine.ask("房东不退押金咋办").decision is Decision.DECLINE
+    # told apart from what rules it out (特困供养), the topic is still what is asked about
+    assert engine.ask("低保是什么，和特困供养有啥区别").intent == "dibao"
+    assert engine.ask("特困供养是什么").decision is Decision.DECLINE
 
 
 def test_a_rival_only_a_stray_example_points_to_does_not_block_the_answer() -> None:
@@ -846,9 +853,18 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
 
 @pytest.mark.parametrize(
     "question",
-    ["你觉得高龄津贴发得公不公平", "养老驿站这事你怎么看", "育儿补贴以后会不会扩大到六岁"],
+    [
+        "你觉得高龄津贴发得公不公平",
+        "养老驿站这事你怎么看",
+        "育儿补贴以后会不会扩大到六岁",
+        "养老驿站的老人们要排个节目 有啥好听的歌推荐几首",
+        "我申请的租赁补贴咋到现在还没到账",
+        "我妈退休十年了每月养老金三千 帮忙算算涨了以后是多少",
+    ],
 )
-def test_a_request_for_the_bots_opinion_is_declined(engine: Engine, question: str) -> None:
+def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(
+    engine: Engine, question: str
+) -> None:
     answer = engine.ask(question)
     assert answer.decision is Decision.DECLINE and "12345" in answer.text
 
@@ -929,6 +945,14 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
         "我一个人带俩孩子还要上班，腰疼得直不起来，家里乱成一锅粥，听说社区家政能上门打扫，这个咋下单"
     )
     assert (order.intent, order.facet) == ("home_services", "how_to_apply")
+    # maternity leave told in the story is the mother's situation, not what she asks about
+    leave = engine.ask("孩子八个月了，我产假下个月就休完，榆次有没有公办的托育机构能收")
+    assert (leave.intent, leave.facet) == ("childcare_subsidy", "where")
+    assert engine.ask("产假一共多少天").decision is Decision.DECLINE
+    assert engine.ask("休完产假上班了，母乳冷藏能放几天").decision is Decision.DECLINE
+    # a son away who comes home once a year does not make it a question about 深圳
+    away = engine.ask("儿子在深圳一年回来一趟，社区家政上门打扫咋下单")
+    assert (away.intent, away.facet) == ("home_services", "how_to_apply")
 
 
 def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -> None:
