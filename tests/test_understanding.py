@@ -950,6 +950,9 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     assert (leave.intent, leave.facet) == ("childcare_subsidy", "where")
     assert engine.ask("产假一共多少天").decision is Decision.DECLINE
     assert engine.ask("休完产假上班了，母乳冷藏能放几天").decision is Decision.DECLINE
+    told = engine.ask("孩子一岁半了，上周刚打完疫苗，托育机构收这么大的孩子吗")
+    assert told.intent == "childcare_subsidy"
+    assert engine.ask("孩子打疫苗去哪打").decision is Decision.DECLINE
     # a son away who comes home once a year does not make it a question about 深圳
     away = engine.ask("儿子在深圳一年回来一趟，社区家政上门打扫咋下单")
     assert (away.intent, away.facet) == ("home_services", "how_to_apply")
