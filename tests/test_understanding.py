@@ -856,6 +856,7 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
     [
         "你觉得高龄津贴发得公不公平",
         "养老驿站这事你怎么看",
+        "你个机器人又不用养老，懂啥养老驿站，哈哈哈",
         "育儿补贴以后会不会扩大到六岁",
         "养老驿站的老人们要排个节目 有啥好听的歌推荐几首",
         "我申请的租赁补贴咋到现在还没到账",
@@ -940,6 +941,9 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     asked = engine.ask("俺家吃着低保，老伴腰椎疼了好几年，腰椎疼该吃啥药，贴膏药管用不")
     assert asked.decision is Decision.DECLINE
     assert engine.ask("低保户腰椎疼吃啥药").decision is Decision.DECLINE
+    # … while a question beside an errand for the bot is still answered
+    meal = engine.ask("养老驿站几点开饭？另外帮我查下我的快递到哪了")
+    assert (meal.intent, meal.facet) == ("elderly_care", "duration")
     # placing an order is applying for a home service (咋下单 asks about the topic)
     order = engine.ask(
         "我一个人带俩孩子还要上班，腰疼得直不起来，家里乱成一锅粥，听说社区家政能上门打扫，这个咋下单"

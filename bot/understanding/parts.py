@@ -178,9 +178,15 @@ class MessageParts:
         if asked_only:  # 低保户住院 says who asks, not what
             asking = [p for p in parts if self._asks_in_words(p)]
         narrative = [] if asked_only else [p for p in parts if p not in asking]
-        if any(self.cues.beyond(self.normalise(p)) for p in parts):
-            narrative = []  # 你觉得有用没用 beside a story: the story is not what is asked
+        # 你觉得有用没用 beside a story: the story is not what is asked, and a part naming the
+        # topic is only answered where it asks something of it (懂什么适老化，哈哈哈 does not)
+        viewed = any(self.cues.beyond(self.normalise(p)) for p in parts)
+        if viewed:
+            narrative = []
         for part in [*asking, *narrative]:
+            said = self.normalise(part)
+            if viewed and not (self._asks_a_facet(said) or self.cues.asks_whether(said)):
+                continue
             understood = self._understand(part, context, memo)
             top = understood[0].top
             if (named_only or asked_only) and not (top and named(top)):
