@@ -40,6 +40,7 @@ from bot.understanding.wording import (
     PARTS,
     QUESTION_WORDS,
     char_pairs,
+    question_parts,
     words_joined,
 )
 
@@ -247,6 +248,9 @@ class Engine(ChatReading):
             if (
                 asked is None
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind
+                # 帮我查查申请批了没，在哪个环节卡住了: a personal case asks about itself, unless a
+                # question apart from it asks about the policy (低保要啥材料 还有你能帮我查快递不)
+                or (kind == "personal" and not self._asks_apart(text))
                 or (kind == "complaint" and asked in ("where", "how_to_apply"))
                 or (kind != "opinion" and asked == "overview")  # 少发了一个月 咋回事
                 or (asked == "amount" and _RECKONING.search(normalised))
@@ -258,6 +262,15 @@ class Engine(ChatReading):
             ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
+
+    def _asks_apart(self, text: str) -> bool:
+        """Whether a part of the message without words of a view, a personal case or a complaint
+        asks a facet."""
+        for part in question_parts(text):
+            said = self.normalise(part)
+            if said and self.cues.beyond(said) is None and self._asks_a_facet(said):
+                return True
+        return False
 
     def _only_tell_me(self, normalised: str) -> bool:
         """Whether a view word is just an opening 你说, "tell me" (你说育儿补贴一年给多少)."""

@@ -861,6 +861,8 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "养老驿站的老人们要排个节目 有啥好听的歌推荐几首",
         "我申请的租赁补贴咋到现在还没到账",
         "我妈退休十年了每月养老金三千 帮忙算算涨了以后是多少",
+        "你帮我查查我爸在养老驿站这个月交了多少钱",
+        "我申请的适老化改造都俩月了咋还没人来 帮我看看到哪一步了",
     ],
 )
 def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(
@@ -882,6 +884,7 @@ def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: En
         ("低保卡在哪领", "dibao", "where"),  # 卡 在哪, not 卡在哪一步
         ("俺家低保批没批 一般要多久", "dibao", "duration"),
         ("乡里干部收了好处 危房改造一户补多少钱", "rural_housing_renovation", "amount"),
+        ("公租房要带啥材料 还有你能帮我查个快递不", "housing_security", "materials"),
     ],
 )
 def test_a_personal_case_or_complaint_that_also_asks_about_the_policy_is_answered(
