@@ -244,7 +244,10 @@ class Engine(ChatReading):
                 rest = CASE_STATE.sub("，", rest)
             # only the parts that ask: 签字 in the story beside 你帮我劝劝他 asks for no paper
             asking = [p for p in PARTS.split(rest) if QUESTION_WORDS.search(p)]
+            # 怎么说通他, 我到底该咋办 beside a view ask how to act, not how to apply
             asked = self.cues.facet("，".join(asking)) if asking else None
+            if asked == "how_to_apply" and not self._asks_a_facet("，".join(asking)):
+                asked = None
             if (
                 asked is None
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind

@@ -862,6 +862,7 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "我申请的租赁补贴咋到现在还没到账",
         "我妈退休十年了每月养老金三千 帮忙算算涨了以后是多少",
         "你帮我查查我爸在养老驿站这个月交了多少钱",
+        "你觉得技能培训那个电工班的老师手艺怎么样，跟着能学会不",  # 怎么样 is not how to apply
         "我申请的适老化改造都俩月了咋还没人来 帮我看看到哪一步了",
     ],
 )
@@ -875,6 +876,8 @@ def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(
 def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: Engine) -> None:
     answer = engine.ask("你觉得俺家能申请低保不")
     assert (answer.intent, answer.facet) == ("dibao", "eligibility")
+    applying = engine.ask("你说长幼同园怎么申请")
+    assert (applying.intent, applying.facet) == ("sibling_kindergarten", "how_to_apply")
 
 
 @pytest.mark.parametrize(
