@@ -61,6 +61,10 @@ _OWN_CASE = re.compile(
     r"(?:为什么|怎么)[^，。？！\s]{0,6}?(?:少|没|不给|停|扣)"
     # … or a payment of this month or quarter short or missing, whoever's (这季度少了五十)
     r"|(?:这个?月|本月|这个?季度)[^，。？！\s]{0,8}?(?:少了|少打|少发|没到|没发|没打|怎么少)"
+    # … or one's own application sent up some time ago and still waiting (我育儿补贴报上去一个多月了
+    # 还没到账)
+    r"|我(?:们|家)?[^，。？！\s]{0,8}?(?:报上去|交上去|递上去|申请上去)[^，。？！\s]{0,8}?"
+    r"还没(?:到账|批|下来|动静|信|消息)"
 )
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
@@ -254,7 +258,7 @@ class Engine(ChatReading):
                 # 帮我查查申请批了没，在哪个环节卡住了: a personal case asks about itself, unless a
                 # question apart from it asks about the policy (低保要啥材料 还有你能帮我查快递不)
                 or (kind == "personal" and not self._asks_apart(text))
-                or (kind == "complaint" and asked in ("where", "how_to_apply"))
+                or (asked in ("where", "how_to_apply") and self._complains(kind, rest))
                 or (kind != "opinion" and asked == "overview")  # 少发了一个月 咋回事
                 or (asked == "amount" and _RECKONING.search(normalised))
                 or (
@@ -265,6 +269,11 @@ class Engine(ChatReading):
             ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
+
+    def _complains(self, kind: str, rest: str) -> bool:
+        """Whether a message complains, besides any view asked (你说我该打哪个电话举报他)."""
+        again = self.cues.beyond(rest) if kind != "complaint" else None
+        return kind == "complaint" or (again is not None and again[0] == "complaint")
 
     def _asks_apart(self, text: str) -> bool:
         """Whether a part of the message without words of a view, a personal case or a complaint

@@ -364,6 +364,7 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "院里两家人动刀子了",
         "媳妇羊水破了，村里叫不上车",
         "屋里生着炉子，俺爷爷头晕还吐了",
+        "快来人 隔壁大爷把农药喝了 在地上抽",
     ],
 )
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
@@ -462,6 +463,7 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("家人们 这个AI能问啥", "晋中民生问答"),
         ("中 中 知道了 麻烦你了", "不客气"),
         ("谢谢您这么耐心", "不客气"),
+        ("谢谢，回复很及时", "不客气"),
         ("谢谢您的耐心解答，祝您工作顺利", "不客气"),
         ("好的 我先开车了", "再见"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
@@ -863,6 +865,8 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "我妈退休十年了每月养老金三千 帮忙算算涨了以后是多少",
         "你帮我查查我爸在养老驿站这个月交了多少钱",
         "你觉得技能培训那个电工班的老师手艺怎么样，跟着能学会不",  # 怎么样 is not how to apply
+        "我低保报上去俩月了还没动静 咋回事",
+        "村里有户人家开着小轿车还吃低保，我想举报，你说我该打哪个电话",
         "我申请的适老化改造都俩月了咋还没人来 帮我看看到哪一步了",
     ],
 )
