@@ -33,6 +33,11 @@ def test_pinyin_input_is_segmented() -> None:
     assert segment("dibaozenmeshenqing") == ["di", "bao", "zen", "me", "shen", "qing"]
     assert segment("yuer") == ["yu", "er"]  # greedy "yue" would strand the "r"
     assert segment("xyzq") is None
+    assert segment("jineng") == ["ji", "neng"]  # 技能: a syllable rarely opens on a vowel
+
+
+def test_pinyin_typed_without_a_topic_name_in_chinese_reaches_the_topic(engine: Engine) -> None:
+    assert engine.ask("jineng peixun zai nali baoming").intent == "employment_support"
 
 
 def test_pinyin_asking_whether_there_is_one_offers_the_topic(engine: Engine) -> None:

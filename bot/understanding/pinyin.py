@@ -50,7 +50,10 @@ def _syllables() -> frozenset[str]:
 
 
 def segment(letters: str) -> list[str] | None:
-    """Split a run of latin letters into pinyin syllables (fewest pieces), or None if not pinyin."""
+    """Split a run of latin letters into pinyin syllables (fewest pieces), or None if not pinyin.
+
+    Of splits with as few pieces, the one with fewest later syllables opening on a vowel wins, as
+    pinyin writes 西安 xi'an with a mark: jineng is ji neng, not jin eng."""
     known = _syllables()
     best: list[list[str] | None] = [[]] + [None] * len(letters)  # best[i]: split of letters[:i]
     for end in range(1, len(letters) + 1):
@@ -58,13 +61,16 @@ def segment(letters: str) -> list[str] | None:
             before = best[end - size]
             piece = letters[end - size : end]
             current = best[end]
-            if (
-                before is not None
-                and piece in known
-                and (current is None or len(before) < len(current) - 1)
-            ):
-                best[end] = [*before, piece]
+            if before is None or piece not in known:
+                continue
+            split = [*before, piece]
+            if current is None or _cost(split) < _cost(current):
+                best[end] = split
     return best[len(letters)]
+
+
+def _cost(split: list[str]) -> tuple[int, int]:
+    return len(split), sum(piece[0] in "aeo" for piece in split[1:])
 
 
 # typed pinyin often blurs zh/z, ch/c, sh/s and -ng/-n (lingong for 零工, as 晋中 speech does)
