@@ -727,6 +727,10 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         # a circumstance is not a word ruling the topic out: 坐月子, 单元门口
         ("我是替儿媳妇问的，她还在坐月子出不了门，育儿补贴我能替她去办不", "childcare_subsidy"),
         ("俺们单元门口堆的破沙发半个月了没人认领，城管进社区能给拉走不", "urban_management"),
+        ("孩子是唐氏，榆次有专门收这种娃念书的学校没", "education"),
+        ("今年榆次初中学位够不够", "education"),
+        ("娃上学能不能一次在网上把报名都办完", "education"),
+        ("专门收一到三岁小孩、价钱便宜的看护班，太谷有没有", "childcare_subsidy"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
