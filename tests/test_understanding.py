@@ -731,6 +731,10 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("今年榆次初中学位够不够", "education"),
         ("娃上学能不能一次在网上把报名都办完", "education"),
         ("专门收一到三岁小孩、价钱便宜的看护班，太谷有没有", "childcare_subsidy"),
+        ("去村里服务点要带户口本不", "employment_social_security_points"),
+        ("想学个技能 哪能学 要不要钱", "employment_support"),
+        ("干一天结一天的活去哪找", "employment_support"),
+        ("找人上门给老人洗澡 社区有这服务没", "home_services"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
@@ -769,6 +773,9 @@ def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine:
     for question in ("南京的高龄津贴跟咱这的一样不一样", "深圳的托育补贴比晋中的谁高"):
         compared = engine.ask(question)
         assert (compared.decision, compared.reason) == (Decision.DECLINE, "elsewhere")
+    # living here and going there to apply is a question about there
+    going = engine.ask("俺户口在太谷，能不能去上海申请育儿补贴")
+    assert (going.decision, going.reason) == (Decision.DECLINE, "elsewhere")
 
 
 def test_a_description_beside_words_meaning_another_matter_is_not_the_topic(

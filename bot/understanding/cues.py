@@ -103,6 +103,8 @@ class Cues:
         self._away = re.compile(
             f"(?<=[在从])(?:{places})(?=.{{0,{AWAY_GAP}}}(?:{doing}))|(?:{places})(?={whose})"
         )
+        # 户口在祁县能不能去北京申请: going there to apply asks about there, wherever one lives
+        self._going_there = re.compile(f"去({places})(?:申请|办理|办|领|报名)")
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -171,6 +173,9 @@ class Cues:
     def elsewhere(self, cleaned: str) -> str | None:
         """A place outside 晋中 the question is about, unless it also names 晋中, a county, or
         speaks of here (北京的专家来咱县里) without comparing the two (上海的津贴跟咱这的一样不)."""
+        going = self._going_there.search(cleaned)
+        if going:
+            return going.group(1)
         here = "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here)
         if here and not _COMPARED.search(cleaned):  # 杭州的…跟咱这儿比 is about there too
             return None
