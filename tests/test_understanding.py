@@ -735,6 +735,13 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("想学个技能 哪能学 要不要钱", "employment_support"),
         ("干一天结一天的活去哪找", "employment_support"),
         ("找人上门给老人洗澡 社区有这服务没", "home_services"),
+        ("俺大孙子在县幼儿园，小孙子也想进那个园，能照顾一下不", "sibling_kindergarten"),
+        ("我们楼都签好字了，报上去审批得多久", "elevator_retrofit"),
+        ("想看中医调理调理 榆次哪有", "healthcare"),
+        ("在县医院拍的片子去市里还用重新拍吗", "healthcare"),
+        ("种地的到了六十岁，每个月打到卡上的那点钱咋算的", "pension_insurance"),
+        ("俺家老头子腿脚不利索，家里能给装个扶手不", "aging_retrofit"),
+        ("大班不收保教费了，私立园也算不", "free_kindergarten_fees"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
@@ -882,6 +889,7 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "你帮我查查我爸在养老驿站这个月交了多少钱",
         "你觉得技能培训那个电工班的老师手艺怎么样，跟着能学会不",  # 怎么样 is not how to apply
         "我低保报上去俩月了还没动静 咋回事",
+        "大班不收保教费了，我在园门口卖文具要不要改卖玩具，你给个建议",
         "村里有户人家开着小轿车还吃低保，我想举报，你说我该打哪个电话",
         "我申请的适老化改造都俩月了咋还没人来 帮我看看到哪一步了",
     ],
