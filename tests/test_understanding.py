@@ -996,6 +996,21 @@ def test_an_illness_or_workplace_in_a_long_story_does_not_hide_the_question(
     assert (away.intent, away.facet) == ("home_services", "how_to_apply")
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("娃上高中国家给不给资助，家里困难", "education"),  # 高中国家 holds no 中国
+        ("俺每回看病都得跑太原，听说专家下沉到县里了，左权有没有", "healthcare"),  # 每回看病
+        ("我在新疆当兵，爸妈在榆次，社区家政能上门给他们打扫不", "home_services"),
+    ],
+)
+def test_a_word_meaning_another_matter_is_not_made_of_other_words(
+    engine: Engine, question: str, topic: str
+) -> None:
+    assert engine.ask(question).intent == topic
+    assert engine.ask("中国现在有多少百岁老人").decision is Decision.DECLINE
+
+
 def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -> None:
     # 说说话，晚上 holds no 说话晚 (a child's late speech)
     answer = engine.ask("想让我妈白天去日间照料中心待着，有人陪着说说话，晚上再接回来，要办啥手续")
