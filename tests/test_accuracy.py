@@ -182,19 +182,19 @@ def test_splits_do_not_overlap() -> None:
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
     "test.jsonl": (0.95, 0.011, 0.97),
-    "holdout_public.jsonl": (0.91, 0.002, 0.99),
-    "unseen.jsonl": (0.96, 0.021, 0.94),
+    "holdout_public.jsonl": (0.92, 0.002, 0.99),
+    "unseen.jsonl": (0.97, 0.021, 0.94),
     "later.jsonl": (0.90, 0.016, 0.95),
     "near3.jsonl": (0.95, 0.093, 0.84),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.98, 0.113, 0.78),
+    "near6.jsonl": (0.99, 0.113, 0.78),
     "residents5.jsonl": (0.94, 0.005, 0.0),  # in scope only: nothing to decline
-    "unseen2.jsonl": (0.97, 0.026, 0.93),
-    "unseen4.jsonl": (0.92, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
+    "unseen2.jsonl": (0.97, 0.019, 0.94),
+    "unseen4.jsonl": (0.93, 0.069, 0.81),  # first look: 0.913 / 0.103 / 0.730
     "unseen5.jsonl": (0.93, 0.036, 0.89),  # first look: 0.935 / 0.043 / 0.880
     "unseen6.jsonl": (0.88, 0.046, 0.85),  # first look: 0.885 / 0.049 / 0.845
-    "unseen7.jsonl": (0.89, 0.072, 0.81),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
+    "unseen7.jsonl": (0.89, 0.068, 0.82),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
     # the twelfth round's start)
-    "unseen8.jsonl": (0.97, 0.029, 0.90),  # first look: 0.979 / 0.028 / 0.903
+    "unseen8.jsonl": (0.97, 0.025, 0.91),  # first look: 0.979 / 0.028 / 0.903
     "unseen9.jsonl": (0.90, 0.015, 0.95),  # first look: 0.907 / 0.014 / 0.955 (the same with
     # the thirteenth round's starting code)
     "unseen10.jsonl": (0.93, 0.009, 0.92),  # first look: 0.939 / 0.008 / 0.926
