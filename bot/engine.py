@@ -236,6 +236,9 @@ class Engine(ChatReading):
             verdict = Verdict(Decision.DECLINE, reason="no topic words")
         if verdict.decision is not Decision.DECLINE and self._another_matter(text, normalised):
             verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)  # 低保户考驾照
+        # 公积金咋提 after 养老保险: a word ruling the topic just answered out holds in a chat too
+        if verdict.reason == FOLLOW_UP and verdict.intent_id in self.matcher.excluded(normalised):
+            verdict = Verdict(Decision.DECLINE, reason=ANOTHER_MATTER)
         if verdict.decision is not Decision.DECLINE and _OWN_CASE.search(normalised):
             return result, Verdict(Decision.DECLINE, reason=PERSONAL), facet
         beyond = self.cues.beyond(normalised) if verdict.decision is not Decision.DECLINE else None

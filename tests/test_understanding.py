@@ -257,6 +257,9 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         # an errand of its own that only a question from outside fits (中考, 健康证)
         ("专升本考试在哪报名", "warm_station"),
         ("健康证在哪里办", "elderly_care"),
+        # a word ruling the topic just answered out (公积金 for 养老保险, 住房保障)
+        ("公积金咋提", "pension_insurance"),
+        ("那公积金能拿来交房租不", "housing_security"),
     ],
 )
 def test_a_complete_question_about_something_else_is_not_a_follow_up(
