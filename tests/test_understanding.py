@@ -345,6 +345,15 @@ def test_a_topic_named_only_as_who_asks_keeps_the_chat_on_its_topic(engine: Engi
         assert engine.ask(question, context="free_kindergarten_fees").intent == "dibao"
 
 
+def test_a_short_reply_as_much_the_chats_topic_as_another_stays_on_it(engine: Engine) -> None:
+    # 我家仨孩子呢 after 长幼同园 is not a question about 育儿补贴, whose examples it also echoes
+    answer = engine.ask("我家仨孩子呢", context="sibling_kindergarten")
+    assert answer.intent == "sibling_kindergarten"
+    assert engine.ask("钱是打到哪张卡", context="dibao").intent == "dibao"
+    # … while a reply naming another topic moves to it
+    assert engine.ask("那高龄津贴咋领", context="sibling_kindergarten").intent == "senior_allowance"
+
+
 def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> None:
     assert engine.ask("那要带什么材料？").decision is not Decision.ANSWER
 

@@ -22,8 +22,6 @@ from bot.understanding.normalise import clean
 from bot.understanding.parts import MessageParts, Understood
 from bot.understanding.wording import ASKS_AT_ALL, CASE_STATE, GOES_ON, char_pairs, share_of
 
-# a short unnamed message whose words are more than this share the topic just answered's
-ECHO_FAMILIAR = 0.5
 IN_CONTEXT_MAX = 14  # characters; a longer message is read on its own, not as a follow-up
 _HAS_IT = re.compile(r"有没有|有没|有吗|有.{0,8}[没不]$")  # 俺们左权有弄这个的没
 _THIS = re.compile(r"这个|这事|这种|这样的|弄了|搞了|办了|装了|建了|改了|装成")
@@ -128,7 +126,7 @@ class ChatReading(MessageParts):
         self, normalised: str, result: MatchResult, verdict: Verdict, context: str
     ) -> bool:
         """Whether a short chat message answered as another topic names none, and its words are
-        more the topic just answered's than the other's (and mostly that topic's)."""
+        the topic just answered's at least as much as the other's (仨孩子呢 after 长幼同园)."""
         other = verdict.intent_id
         return (
             verdict.decision is Decision.ANSWER
@@ -136,8 +134,7 @@ class ChatReading(MessageParts):
             and other != context
             and len(normalised.replace(" ", "")) <= IN_CONTEXT_MAX
             and not any(named(c) or mentioned(c) for c in result.candidates)
-            and self._familiar(normalised, context)
-            > max(self._familiar(normalised, other), ECHO_FAMILIAR)
+            and self._familiar(normalised, context) >= self._familiar(normalised, other)
         )
 
     def _asks_whether_here(
