@@ -266,7 +266,8 @@ class Engine(ChatReading):
                 or (asked == "amount" and _RECKONING.search(normalised))
                 or (
                     kind == "opinion"
-                    and asked in _NOT_ASKED_WITH_A_VIEW
+                    # 那你觉得俺家能批下来不 in a chat asks for a judgement of one's own case
+                    and (asked in _NOT_ASKED_WITH_A_VIEW or verdict.reason == FOLLOW_UP)
                     and not self._only_tell_me(normalised)
                 )
             ):

@@ -792,6 +792,10 @@ def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine:
     for question in ("南京的高龄津贴跟咱这的一样不一样", "深圳的托育补贴比晋中的谁高"):
         compared = engine.ask(question)
         assert (compared.decision, compared.reason) == (Decision.DECLINE, "elsewhere")
+    # someone away, and the question about "there" (那边的), is about there
+    there = engine.ask("我闺女在西安上班，那边的育儿补贴一年给多少")
+    assert (there.decision, there.reason) == (Decision.DECLINE, "elsewhere")
+    assert engine.ask("我在太原打工，想问问晋中的育儿补贴一年给多少").intent == "childcare_subsidy"
     # living here and going there to apply is a question about there
     going = engine.ask("俺户口在太谷，能不能去上海申请育儿补贴")
     assert (going.decision, going.reason) == (Decision.DECLINE, "elsewhere")
@@ -902,6 +906,7 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "你觉得技能培训那个电工班的老师手艺怎么样，跟着能学会不",  # 怎么样 is not how to apply
         "我低保报上去俩月了还没动静 咋回事",
         "大班不收保教费了，我在园门口卖文具要不要改卖玩具，你给个建议",
+        "城管进社区清完垃圾就没影了 我去哪投诉",
         "村里有户人家开着小轿车还吃低保，我想举报，你说我该打哪个电话",
         "我申请的适老化改造都俩月了咋还没人来 帮我看看到哪一步了",
     ],
@@ -918,6 +923,11 @@ def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: En
     assert (answer.intent, answer.facet) == ("dibao", "eligibility")
     applying = engine.ask("你说长幼同园怎么申请")
     assert (applying.intent, applying.facet) == ("sibling_kindergarten", "how_to_apply")
+    # in a chat, a view asked of one's own case is a judgement; 你说 opening a question is not
+    judged = engine.ask("那你说我家老三能不能进", context="sibling_kindergarten")
+    assert judged.decision is Decision.DECLINE
+    asked = engine.ask("你说要带啥材料", context="dibao")
+    assert (asked.intent, asked.facet) == ("dibao", "materials")
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,9 @@ def _gapped(phrases: Iterable[str], gap: int = 4, *, shortest: bool = False) -> 
     return re.compile("|".join(part for part in parts if part) or "(?!)")
 
 
+_THERE = re.compile(r"那边的|那里的|那儿的")  # where someone is away, asked about
+
+
 class Cues:
     """Looks up lexicon phrases in normalised text."""
 
@@ -181,6 +184,9 @@ class Cues:
             return None
         for word in self._not_places:
             cleaned = cleaned.replace(word, "，")
+        away = self._away.search(cleaned)
+        if away and _THERE.search(cleaned):  # 我在石家庄上班 那边的低保标准是多少
+            return away.group(0)
         cleaned = self._away.sub("，", cleaned)
         return next((place for place in self._elsewhere if place in cleaned), None)
 
