@@ -24,6 +24,7 @@ from bot.understanding.decide import (
     FOLLOW_UP,
     LEAD,
     MAY_FOLLOW_UP,
+    NOTHING_CLOSE,
     PERSONAL,
     Decision,
     Verdict,
@@ -34,6 +35,7 @@ from bot.understanding.match import Matcher, MatchResult
 from bot.understanding.normalise import Normaliser, clean
 from bot.understanding.parts import LONG_MESSAGE, Understood
 from bot.understanding.wording import (
+    ASKS_AT_ALL,
     ASKS_SOMETHING,
     CASE_STATE,
     GOES_ON,
@@ -181,7 +183,7 @@ class Engine(ChatReading):
             )
         # a greeting or thanks is smalltalk unless it also names a topic confidently (你好，低保…)
         if verdict.decision is not Decision.ANSWER or verdict.reason != "confident":
-            smalltalk = self.cues.smalltalk(normalised)
+            smalltalk = self.cues.smalltalk(normalised) or self._courtesy(text, normalised, verdict)
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
         if (
@@ -273,6 +275,17 @@ class Engine(ChatReading):
             ):
                 verdict = Verdict(Decision.DECLINE, reason=BEYOND[kind])
         return result, verdict, facet
+
+    def _courtesy(self, text: str, normalised: str, verdict: Verdict) -> str | None:
+        """A thanks or greeting beside words that ask nothing and name no topic (谢谢 邻居已经把
+        她送医院了): smalltalk, not a question to turn away."""
+        if verdict.reason not in NOTHING_CLOSE:  # 谢了 社保卡丢了 still tells of another matter
+            return None
+        if any(ASKS_AT_ALL.search(t) for t in (text, normalised)):
+            return None
+        if self.matcher.named_topics(normalised) or self._another_matter(text, normalised):
+            return None
+        return self.cues.courtesy(normalised)
 
     def _complains(self, kind: str, rest: str) -> bool:
         """Whether a message complains, besides any view asked (你说我该打哪个电话举报他)."""

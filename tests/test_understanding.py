@@ -481,6 +481,9 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("中 中 知道了 麻烦你了", "不客气"),
         ("谢谢您这么耐心", "不客气"),
         ("谢谢，回复很及时", "不客气"),
+        # thanks beside words that ask nothing and name no topic
+        ("今天可真冷 谢了啊", "不客气"),
+        ("多谢 我回头再来", "不客气"),
         ("谢谢您的耐心解答，祝您工作顺利", "不客气"),
         ("好的 我先开车了", "再见"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
@@ -498,6 +501,10 @@ def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
     answer = engine.ask(message)
     assert answer.decision is Decision.SMALLTALK
     assert kind_word in answer.text
+
+
+def test_thanks_beside_another_matter_is_not_smalltalk(engine: Engine) -> None:
+    assert engine.ask("谢了 社保卡丢了").decision is Decision.DECLINE
 
 
 def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:

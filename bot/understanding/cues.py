@@ -85,6 +85,10 @@ class Cues:
             (kind, tuple(sorted({norm(p).replace(" ", "") for p in phrases if norm(p)})))
             for kind, phrases in lexicon.smalltalk.items()
         ]
+        self._courtesy = [
+            (kind, tuple(norm(p).replace(" ", "") for p in phrases if norm(p)))
+            for kind, phrases in lexicon.courtesy.items()
+        ]
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
         # `+` joins groups that must all occur somewhere: 孩子/老人 + 到现在没回来/找了一圈
         self._urgent = _gapped(u for u in lexicon.urgent if "+" not in u)
@@ -200,6 +204,15 @@ class Cues:
         if self._urgent.search(compact) is not None:
             return True
         return any(concept_holds(groups, compact) for groups in self._urgent_together)
+
+    def courtesy(self, text: str) -> str | None:
+        """The kind of a thanks, greeting or goodbye a message carries among other words that
+        ask nothing (谢谢 邻居已经把她送医院了, 冻死了今天 谢了哈); None if it carries none."""
+        compact = text.replace(" ", "")
+        for kind, phrases in self._courtesy:
+            if any(phrase in compact for phrase in phrases):
+                return kind
+        return None
 
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
