@@ -278,14 +278,17 @@ class Engine(ChatReading):
 
     def _courtesy(self, text: str, normalised: str, verdict: Verdict) -> str | None:
         """A thanks or greeting beside words that ask nothing and name no topic (谢谢 邻居已经把
-        她送医院了): smalltalk, not a question to turn away."""
+        她送医院了), or a question what the bot answers (我是网格员，想了解一下你能解答哪些
+        方面的问题): smalltalk, not a question to turn away."""
         if verdict.reason not in NOTHING_CLOSE:  # 谢了 社保卡丢了 still tells of another matter
-            return None
-        if any(ASKS_AT_ALL.search(t) for t in (text, normalised)):
             return None
         if self.matcher.named_topics(normalised) or self._another_matter(text, normalised):
             return None
-        return self.cues.courtesy(normalised)
+        kind = self.cues.courtesy(normalised)
+        # what the bot can answer is asked; a thanks beside a question is not smalltalk
+        if kind != "identity" and any(ASKS_AT_ALL.search(t) for t in (text, normalised)):
+            return None
+        return kind
 
     def _complains(self, kind: str, rest: str) -> bool:
         """Whether a message complains, besides any view asked (你说我该打哪个电话举报他)."""

@@ -484,6 +484,8 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         # thanks beside words that ask nothing and name no topic
         ("今天可真冷 谢了啊", "不客气"),
         ("多谢 我回头再来", "不客气"),
+        # what the bot answers, asked among other words
+        ("您好，我是平遥的社区干部，想问问你能回答哪些事", "晋中民生问答"),
         ("谢谢您的耐心解答，祝您工作顺利", "不客气"),
         ("好的 我先开车了", "再见"),
         ("跟你说声谢谢 你讲得清楚", "不客气"),
