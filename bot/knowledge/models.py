@@ -222,7 +222,8 @@ class Lexicon(_Frozen):
     # when no cue is found: looser patterns, `*` standing for a few characters (能*吗), in order
     facet_guesses: dict[FacetId, tuple[str, ...]] = {}
     smalltalk: dict[str, tuple[str, ...]] = {}
-    # thanks or greetings that make a message smalltalk beside words asking nothing (谢了哈 冻死了)
+    # thanks, greetings (谢了哈 冻死了: beside words asking nothing) and questions what the bot
+    # answers (我是网格员，你能解答哪些) that make a message smalltalk beside other words
     courtesy: dict[str, tuple[str, ...]] = {}
     urgent: tuple[str, ...] = ()
     not_urgent: tuple[str, ...] = ()  # words hiding a danger word (手机中毒, 户口本找不着了)

@@ -206,8 +206,9 @@ class Cues:
         return any(concept_holds(groups, compact) for groups in self._urgent_together)
 
     def courtesy(self, text: str) -> str | None:
-        """The kind of a thanks, greeting or goodbye a message carries among other words that
-        ask nothing (谢谢 邻居已经把她送医院了, 冻死了今天 谢了哈); None if it carries none."""
+        """The kind of smalltalk a message carries among other words: a question what the bot
+        answers (我是网格员，你能解答哪些), a thanks, greeting or goodbye (谢谢 邻居已经把她
+        送医院了); the lexicon's order decides between them. None if it carries none."""
         compact = text.replace(" ", "")
         for kind, phrases in self._courtesy:
             if any(phrase in compact for phrase in phrases):

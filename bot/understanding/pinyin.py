@@ -70,6 +70,7 @@ def segment(letters: str) -> list[str] | None:
 
 
 def _cost(split: list[str]) -> tuple[int, int]:
+    """Fewer syllables first, then fewer later syllables opening on a vowel."""
     return len(split), sum(piece[0] in "aeo" for piece in split[1:])
 
 
