@@ -68,6 +68,10 @@ _OWN_CASE = re.compile(
     r"|我(?:们|家)?[^，。？！\s]{0,8}?(?:报上去|交上去|递上去|申请上去)[^，。？！\s]{0,8}?"
     r"还没(?:到账|批|下来|动静|信|消息)"
 )
+# a request to look something up that speaks of oneself or a month (帮我查查俺妈这个月交了
+# 多少钱, 你帮俺问问俺们园啥时候退给俺) is about one's own case, not the policy (帮我查查低保
+# 怎么申请)
+_MINE = re.compile(r"我|(?:这|上)个?月")
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
 _NOT_ASKED_WITH_A_VIEW = ("overview", "amount", "progress")
@@ -262,7 +266,11 @@ class Engine(ChatReading):
                 or verdict.decision is Decision.CLARIFY  # unsure of the topic, sure of the kind
                 # 帮我查查申请批了没，在哪个环节卡住了: a personal case asks about itself, unless a
                 # question apart from it asks about the policy (低保要啥材料 还有你能帮我查快递不)
-                or (kind == "personal" and not self._asks_apart(text))
+                or (
+                    kind == "personal"
+                    and (_MINE.search(rest) or CASE_STATE.search(normalised))
+                    and not self._asks_apart(text)
+                )
                 or (asked in ("where", "how_to_apply") and self._complains(kind, rest))
                 or (kind != "opinion" and asked == "overview")  # 少发了一个月 咋回事
                 or (asked == "amount" and _RECKONING.search(normalised))

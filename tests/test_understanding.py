@@ -947,6 +947,9 @@ def test_an_opinion_word_beside_a_real_question_still_gets_the_answer(engine: En
         ("俺家低保批没批 一般要多久", "dibao", "duration"),
         ("乡里干部收了好处 危房改造一户补多少钱", "rural_housing_renovation", "amount"),
         ("公租房要带啥材料 还有你能帮我查个快递不", "housing_security", "materials"),
+        # asked to look up the policy itself, nothing of one's own
+        ("你帮我查查低保怎么申请", "dibao", "how_to_apply"),
+        ("帮我问问长幼同园怎么办", "sibling_kindergarten", "how_to_apply"),
     ],
 )
 def test_a_personal_case_or_complaint_that_also_asks_about_the_policy_is_answered(
