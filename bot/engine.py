@@ -300,8 +300,10 @@ class Engine(ChatReading):
 
     def _complains(self, kind: str, rest: str) -> bool:
         """Whether a message complains, besides any view asked (你说我该打哪个电话举报他)."""
-        again = self.cues.beyond(rest) if kind != "complaint" else None
-        return kind == "complaint" or (again is not None and again[0] == "complaint")
+        if kind == "complaint":
+            return True
+        again = self.cues.beyond(rest)
+        return again is not None and again[0] == "complaint"
 
     def _asks_apart(self, text: str) -> bool:
         """Whether a part of the message without words of a view, a personal case or a complaint

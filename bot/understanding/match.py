@@ -38,7 +38,7 @@ _KIND = {"~": "sound", "+": "concept"}  # how a keyword hit was found, by its ma
 NEAR_IDENTICAL = 88  # rapidfuzz ratio (0–100) from which wording counts as the same with slips
 # two things asked to be told apart (低保跟特困供养是一码事不, 这个跟生育津贴是一回事吗): a word
 # ruling a topic out says nothing against the topic it is compared with
-_COMPARED = re.compile(
+_TOLD_APART = re.compile(
     r"[^，。？！\s]{1,10}(?:跟|和|与|同)[^，。？！\s]{1,10}?"
     r"(?:是一回事|是一码事|是不是一回事|是不是一码事|有什么区别|有啥区别|的区别|区别|有什么不同|不一样)"
 )
@@ -471,7 +471,7 @@ class Matcher:
 
     def excluded(self, text: str) -> set[str]:
         """Intents ruled out by a word in normalised text that means another matter."""
-        compact = _COMPARED.sub("，", text.replace(" ", ""))
+        compact = _TOLD_APART.sub("，", text.replace(" ", ""))
         by_char = self._excludes_by_char
         return {
             owner
