@@ -288,11 +288,15 @@ class Engine(ChatReading):
         """A thanks or greeting beside words that ask nothing and name no topic (谢谢 邻居已经把
         她送医院了), or a question what the bot answers (我是网格员，想了解一下你能解答哪些
         方面的问题): smalltalk, not a question to turn away."""
-        if verdict.reason not in NOTHING_CLOSE:  # 谢了 社保卡丢了 still tells of another matter
+        kind = self.cues.courtesy(normalised)
+        # 谢谢 跑单去了 after 暖新驿站: in a chat, a thanks that opens a message asking nothing
+        # ends the exchange, whatever its other words happen to lean to
+        closing = kind in ("thanks", "bye") and self.cues.courtesy(normalised[:3]) == kind
+        if verdict.reason not in NOTHING_CLOSE and not (closing and verdict.reason == FOLLOW_UP):
             return None
+        # 谢了 社保卡丢了 still tells of another matter
         if self.matcher.named_topics(normalised) or self._another_matter(text, normalised):
             return None
-        kind = self.cues.courtesy(normalised)
         # what the bot can answer is asked; a thanks beside a question is not smalltalk
         if kind != "identity" and any(ASKS_AT_ALL.search(t) for t in (text, normalised)):
             return None

@@ -509,6 +509,29 @@ def test_thanks_beside_another_matter_is_not_smalltalk(engine: Engine) -> None:
     assert engine.ask("谢了 社保卡丢了").decision is Decision.DECLINE
 
 
+@pytest.mark.parametrize(
+    ("context", "message", "kind_word"),
+    [
+        # a thanks opening a reply that asks nothing ends the exchange, though its other words
+        # lean to the topic just answered
+        ("warm_station", "谢谢啊 回头跑单路过去看看", "不客气"),
+        ("senior_allowance", "行 那俺先去村里问问", "再见"),
+        ("dibao", "行 明白咧", "不客气"),
+    ],
+)
+def test_closing_a_chat_is_smalltalk(
+    engine: Engine, context: str, message: str, kind_word: str
+) -> None:
+    answer = engine.ask(message, context=context)
+    assert answer.decision is Decision.SMALLTALK
+    assert kind_word in answer.text
+
+
+def test_thanks_with_a_follow_up_question_answers_it(engine: Engine) -> None:
+    answer = engine.ask("谢谢 那要带啥", context="dibao")
+    assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "materials")
+
+
 def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:
     answer = engine.ask("你好，请问低保怎么申请")
     assert (answer.decision, answer.intent) == (Decision.ANSWER, "dibao")
