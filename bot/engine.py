@@ -48,6 +48,8 @@ from bot.understanding.wording import (
 
 log = logging.getLogger(__name__)
 
+# a question's closing particle (要带老人身份证原件么) says nothing of its own
+_PARTICLE = re.compile(r"[不没呢啊呀嘞哩咧]+$")
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:[帮给][我她他忙]?|你给?|精确)(?:算|估)")
@@ -234,7 +236,7 @@ class Engine(ChatReading):
             context=context,
             facet=facet,
             also=also,
-            rest=len(self._asking.sub("", normalised.replace(" ", ""))),
+            rest=len(_PARTICLE.sub("", self._asking.sub("", normalised.replace(" ", "")))),
             goes_on=bool(context) and GOES_ON.match(normalised.replace(" ", "")) is not None,
         )
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic

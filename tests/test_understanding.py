@@ -198,6 +198,17 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     assert (in_person.intent, in_person.facet) == ("dibao", "how_to_apply")
     sunday = engine.ask("周日也开门不", context="warm_station")
     assert (sunday.intent, sunday.facet) == ("warm_station", "duration")
+    # a closing particle (不, 没, 呢) says nothing of its own: these follow on as briefly as
+    # 要带身份证, 还能报
+    for question, topic, facet in [
+        ("去了要带身份证不", "employment_support", "materials"),
+        ("四十八了还能报不", "employment_support", "eligibility"),
+    ]:
+        answer = engine.ask(question, context=topic)
+        assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, topic, facet)
+    # … and a view asked in a chat is still a view (你说园长会同意不)
+    view = engine.ask("你说园长会同意不", context="sibling_kindergarten")
+    assert view.decision is Decision.DECLINE
     # how early to go, and whether more or fewer now receive it
     early = engine.ask("得提前多久去园里说", context="sibling_kindergarten")
     assert (early.intent, early.facet) == ("sibling_kindergarten", "duration")
