@@ -69,6 +69,10 @@ _OWN_CASE = re.compile(
     # 还没到账)
     r"|我(?:们|家)?[^，。？！\s]{0,8}?(?:报上去|交上去|递上去|申请上去)[^，。？！\s]{0,8}?"
     r"还没(?:到账|批|下来|动静|信|消息)"
+    # … or applied some months ago and still waiting (申请了两个多月还没到账), or asked why
+    # months have gone unpaid (高龄津贴咋三个月没打了)
+    r"|申请了[^，。？！\s]{0,4}?(?:天|周|礼拜|星期|个多?月|年)[^，。？！\s]{0,3}?还没(?:到账|批|下来|动静|信|消息)"
+    r"|(?:咋|怎么|为什么)(?:[一两三四五六七八九十俩仨几]|好几)个?月(?:都|也)?没(?:打|发|到|给)"
 )
 # a request to look something up that speaks of oneself or a month (帮我查查俺妈这个月交了
 # 多少钱, 你帮俺问问俺们园啥时候退给俺) is about one's own case, not the policy (帮我查查低保
@@ -187,9 +191,19 @@ class Engine(ChatReading):
             return reply(
                 Decision.DECLINE, answers.elsewhere_text(place), **{**scores, "reason": "elsewhere"}
             )
-        # a greeting or thanks is smalltalk unless it also names a topic confidently (你好，低保…)
-        if verdict.decision is not Decision.ANSWER or verdict.reason != "confident":
-            smalltalk = self.cues.smalltalk(normalised) or self._courtesy(text, normalised, verdict)
+        # a greeting or thanks is smalltalk unless it also names a topic confidently (你好，低保…);
+        # 有没有人工 only sounds like an example (老人公寓); 我想问个事儿 is all filler once
+        # normalised
+        if (
+            verdict.decision is not Decision.ANSWER
+            or verdict.reason != "confident"
+            or not (top and named(top))
+        ):
+            smalltalk = (
+                self.cues.smalltalk(normalised)
+                or self.cues.smalltalk(cleaned.lower())
+                or self._courtesy(text, normalised, verdict)
+            )
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)
         if (

@@ -393,6 +393,14 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "媳妇羊水破了，村里叫不上车",
         "屋里生着炉子，俺爷爷头晕还吐了",
         "快来人 隔壁大爷把农药喝了 在地上抽",
+        "老汉从炕上摔下来头上流血了",
+        "屋里一股煤烟味 人头晕",
+        "我男人喝醉了又动手了",
+        "老人吃了耗子药",
+        "我家孩子把药当糖吃了",
+        "我在河边 不想回去了",
+        "儿子把我锁屋里不给饭吃",
+        "老伴昏过去了",
     ],
 )
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
@@ -508,6 +516,12 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("谢谢闺女 说得真清楚", "不客气"),
         ("你都管些啥", "晋中民生问答"),
         ("晚上好 还在线不", "您好"),
+        # a bare opening that the matcher would otherwise read as a topic's example
+        ("我想问个事儿", "您好"),
+        ("有没有人工", "晋中民生问答"),
+        ("喂 有人么", "您好"),
+        ("新年快乐", "您好"),
+        ("下次再聊", "再见"),
     ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
@@ -827,6 +841,14 @@ def test_a_place_elsewhere_that_comes_here_is_not_another_citys_question(engine:
     asked_there = ("北京的低保批下来了吗", "北京的小学上学要啥材料", "想回老家太原申请低保 咋弄")
     for question in asked_there:  # nobody is there; the question is about there
         assert engine.ask(question).decision is Decision.DECLINE
+    # 太原那边 is where the question is, even in a story set here; 山东那边的医院 only says where
+    # a child was born, and 晋中这边 sets here against there
+    rumour = engine.ask("媳妇在榆次带娃 听说太原那边托育补贴一个月给五百是真的不")
+    assert (rumour.decision, rumour.reason) == (Decision.DECLINE, "elsewhere")
+    born = engine.ask("孩子在山东那边的医院出生 户口迁回祁县了 育儿补贴还能领不")
+    assert born.intent == "childcare_subsidy"
+    here = engine.ask("老家河南那边交过农村养老保险 晋中这边外地户口能交城乡居民养老保险不")
+    assert here.intent == "pension_insurance"
     neighbour = engine.ask("汾阳的低保在哪申请")  # a county of a neighbouring city
     assert (neighbour.decision, neighbour.reason) == (Decision.DECLINE, "elsewhere")
     # a trip elsewhere in an announced second question leaves the first answered
@@ -952,6 +974,12 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "城管进社区清完垃圾就没影了 我去哪投诉",
         "村里有户人家开着小轿车还吃低保，我想举报，你说我该打哪个电话",
         "我申请的适老化改造都俩月了咋还没人来 帮我看看到哪一步了",
+        "育儿补贴申请了两个多月还没到账 咋回事",
+        "俺爷今年九十了 高龄津贴咋三个月没打了",
+        "查低保进度",
+        "把俺的养老保险缴费记录调出来",
+        "婆婆的高龄津贴卡在她闺女手里 能不能改成打到俺这张卡上",
+        "对俺们工人来说延迟退休到底是好是坏",
     ],
 )
 def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(

@@ -37,6 +37,7 @@ def _gapped(phrases: Iterable[str], gap: int = 4, *, shortest: bool = False) -> 
 
 
 _THERE = re.compile(r"那边的|那里的|那儿的")  # where someone is away, asked about
+_THIS_SIDE = re.compile(r"这边|这儿|这里|咱这|我们这|俺这")
 
 
 class Cues:
@@ -112,6 +113,9 @@ class Cues:
         )
         # 户口在祁县能不能去北京申请: going there to apply asks about there, wherever one lives
         self._going_there = re.compile(f"去({places})(?:申请|办理|办|领|报名)")
+        # 听说太原那边托育补贴给五百: a place's 那边 is where the question is (山东那边的医院 only
+        # says where something was), unless here is set against it (河南那边…晋中这边能交不)
+        self._over_there = re.compile(f"({places})(?:那边|那里|那儿)(?!的)")
         self._counties = [
             (county, tuple(clean(a) for a in (county, *aliases)))
             for county, aliases in lexicon.county_aliases.items()
@@ -180,7 +184,9 @@ class Cues:
     def elsewhere(self, cleaned: str) -> str | None:
         """A place outside 晋中 the question is about, unless it also names 晋中, a county, or
         speaks of here (北京的专家来咱县里) without comparing the two (上海的津贴跟咱这的一样不)."""
-        going = self._going_there.search(cleaned)
+        going = self._going_there.search(cleaned) or (
+            None if _THIS_SIDE.search(cleaned) else self._over_there.search(cleaned)
+        )
         if going:
             return going.group(1)
         here = "晋中" in cleaned or self.county(cleaned) or any(w in cleaned for w in self._here)
