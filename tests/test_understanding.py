@@ -206,6 +206,17 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, topic, facet)
+    # the ways residents ask a facet in a reply: 贴钱 (paying part), 跑几回 (how to apply),
+    # 礼拜天 and 节假日 (when it is open), 自己约 (how to book)
+    for question, topic, facet in [
+        ("自个儿还得贴钱不", "aging_retrofit", "amount"),
+        ("中间要跑几回乡里", "dibao", "how_to_apply"),
+        ("礼拜天也上门吗", "home_services", "duration"),
+        ("节假日也管不", "urban_management", "duration"),
+        ("是俺自己约吗", "healthcare", "how_to_apply"),
+    ]:
+        answer = engine.ask(question, context=topic)
+        assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, topic, facet)
     # … and a view asked in a chat is still a view (你说园长会同意不)
     view = engine.ask("你说园长会同意不", context="sibling_kindergarten")
     assert view.decision is Decision.DECLINE
