@@ -203,6 +203,8 @@ class Engine(ChatReading):
                 self.cues.smalltalk(normalised)
                 or self.cues.smalltalk(cleaned.lower())
                 or self._courtesy(text, normalised, verdict)
+                # 好嘞 明天去社区把表领回来: a reply closing the chat's exchange
+                or ("thanks" if known_context and self.cues.closes(normalised, cleaned) else None)
             )
             if smalltalk is not None:
                 return reply(Decision.SMALLTALK, *self._smalltalk(smalltalk), **scores)

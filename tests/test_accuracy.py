@@ -26,7 +26,9 @@ fourteenth round; measured when it arrived and after each change, aggregates onl
 during the fourteenth round; measured when it arrived and after each change, aggregates only) and
 `unseen12.jsonl` (a day of traffic from six residents — a voice-typing retired miner, a young
 mother, a rider, a cadre's wife asking for neighbours, a student helping grandparents, a grumpy
-man — written at the start of the fifteenth round; aggregates only).
+man — written at the start of the fifteenth round; aggregates only) and `unseen13.jsonl` (two
+weeks of traffic from twenty-one invented residents, written during the fifteenth round;
+aggregates only).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
@@ -113,7 +115,10 @@ in a question or in something else, and replies right after an answer) and `resi
 (two weeks of traffic from forty people) and `near39.jsonl` (errands, views and one's own case
 told around every topic, with in-scope questions in the same voices) and `residents26.jsonl`
 (policies described in residents' own words, facets asked indirectly, eighty-five chat replies)
-and `near40.jsonl` (declines paired with in-scope twins told the same way); all but the
+and `near40.jsonl` (declines paired with in-scope twins told the same way) and
+`residents27.jsonl` (a hundred and sixty chat replies: facets asked, circumstances, closings,
+replies drifting elsewhere) and `near41.jsonl` (people working at the topics' places: their own
+work, gossip, staff, with in-scope questions in the same voices); all but the
 first two were each measured once before
 tuning on them began.
 
@@ -151,6 +156,7 @@ HELD_OUT = (
     "unseen10.jsonl",
     "unseen11.jsonl",
     "unseen12.jsonl",
+    "unseen13.jsonl",
 )
 
 
@@ -206,6 +212,7 @@ FLOORS = {
     "unseen10.jsonl": (0.93, 0.009, 0.92),  # first look: 0.939 / 0.008 / 0.926
     "unseen11.jsonl": (0.89, 0.042, 0.84),  # first look: 0.896 / 0.042 / 0.847
     "unseen12.jsonl": (0.92, 0.027, 0.90),  # first look: 0.929 / 0.026 / 0.904
+    "unseen13.jsonl": (0.89, 0.018, 0.93),  # first look: 0.898 / 0.017 / 0.940
 }
 
 

@@ -533,6 +533,12 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("喂 有人么", "您好"),
         ("新年快乐", "您好"),
         ("下次再聊", "再见"),
+        # about the bot itself, and praise, in residents' own words
+        ("你是男的还是女的", "晋中民生问答"),
+        ("你24小时都在吗", "晋中民生问答"),
+        ("小助手你好啊 我孙子教我用的这个", "您好"),
+        ("给你点个赞", "不客气"),
+        ("收到了 我转给我妈", "不客气"),
     ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
@@ -553,6 +559,10 @@ def test_thanks_beside_another_matter_is_not_smalltalk(engine: Engine) -> None:
         ("warm_station", "谢谢啊 回头跑单路过去看看", "不客气"),
         ("senior_allowance", "行 那俺先去村里问问", "再见"),
         ("dibao", "行 明白咧", "不客气"),
+        # an acknowledgement, then what the resident will do next
+        ("childcare_subsidy", "好嘞 等孩子妈下班我俩一起在手机上弄", "不客气"),
+        ("senior_allowance", "晓得了 明天去社区把表领回来", "不客气"),
+        ("elevator_retrofit", "懂了 我去跟楼长说一声 先让大家签字", "不客气"),
     ],
 )
 def test_closing_a_chat_is_smalltalk(
@@ -566,6 +576,10 @@ def test_closing_a_chat_is_smalltalk(
 def test_thanks_with_a_follow_up_question_answers_it(engine: Engine) -> None:
     answer = engine.ask("谢谢 那要带啥", context="dibao")
     assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, "dibao", "materials")
+    # an acknowledgement before a question is no closing: the question is answered
+    for message, facet in [("好 明天去要带啥", "materials"), ("得本人去?", "how_to_apply")]:
+        answer = engine.ask(message, context="sibling_kindergarten")
+        assert (answer.decision, answer.facet) == (Decision.ANSWER, facet)
 
 
 def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:

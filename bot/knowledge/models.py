@@ -225,6 +225,9 @@ class Lexicon(_Frozen):
     # thanks, greetings (谢了哈 冻死了: beside words asking nothing) and questions what the bot
     # answers (我是网格员，你能解答哪些) that make a message smalltalk beside other words
     courtesy: dict[str, tuple[str, ...]] = {}
+    # a chat reply opening with an acknowledgement (好嘞, 晓得了) and telling what the resident
+    # will do next (明天去社区问问): `acks` + `plans` (`*` standing for a few characters)
+    closing: dict[str, tuple[str, ...]] = {}
     urgent: tuple[str, ...] = ()
     not_urgent: tuple[str, ...] = ()  # words hiding a danger word (手机中毒, 户口本找不着了)
     county_aliases: dict[str, tuple[str, ...]] = {}

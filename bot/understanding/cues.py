@@ -37,6 +37,11 @@ def _gapped(phrases: Iterable[str], gap: int = 4, *, shortest: bool = False) -> 
 
 
 _THERE = re.compile(r"那边的|那里的|那儿的")  # where someone is away, asked about
+# a question asked at all, in the narrowest sense (问问 and 说说 tell a plan, not a question)
+_QUESTION = re.compile(
+    r"[吗么？?]|什么|怎么|哪|多少|几[个天月年号点回趟次]|谁|能不能|可不可以|是不是|有没有|要不要|行不行"
+    r"|(.)[不没]\1|[不没呢]$"
+)
 _THIS_SIDE = re.compile(r"这边|这儿|这里|咱这|我们这|俺这")
 
 
@@ -90,6 +95,9 @@ class Cues:
             (kind, tuple(norm(p).replace(" ", "") for p in phrases if norm(p)))
             for kind, phrases in lexicon.courtesy.items()
         ]
+        acks = sorted((norm(a) for a in lexicon.closing.get("acks", ()) if norm(a)), key=len)
+        self._ack = re.compile("|".join(re.escape(a) for a in reversed(acks)) or "(?!)")
+        self._plans = _gapped(norm(p) for p in lexicon.closing.get("plans", ()) if norm(p))
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
         # `+` joins groups that must all occur somewhere: 孩子/老人 + 到现在没回来/找了一圈
         self._urgent = _gapped(u for u in lexicon.urgent if "+" not in u)
@@ -220,6 +228,18 @@ class Cues:
             if any(phrase in compact for phrase in phrases):
                 return kind
         return None
+
+    def closes(self, text: str, as_typed: str) -> bool:
+        """Whether a chat reply opens with an acknowledgement and tells what the resident will
+        do next, asking nothing (好嘞 等孩子妈下班我俩一起在手机上弄); `as_typed` keeps the
+        question mark normalising drops."""
+        compact = text.replace(" ", "")
+        opened = self._ack.match(compact)
+        return (
+            opened is not None
+            and self._plans.search(compact, opened.end()) is not None
+            and not any(_QUESTION.search(t) for t in (compact, as_typed))
+        )
 
     def smalltalk(self, text: str) -> str | None:
         """The kind of smalltalk when the message is essentially a smalltalk phrase."""
