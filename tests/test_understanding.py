@@ -217,6 +217,9 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, topic, facet)
+    # 大概, 以后 say nothing of a reply's own: 排队轮候大概要等多久 asks only how long
+    queue = engine.ask("排队轮候大概要等多久", context="housing_security")
+    assert (queue.intent, queue.facet) == ("housing_security", "duration")
     # … and a view asked in a chat is still a view (你说园长会同意不)
     view = engine.ask("你说园长会同意不", context="sibling_kindergarten")
     assert view.decision is Decision.DECLINE
@@ -1153,6 +1156,8 @@ def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -
         ("晋中市学位供给和新建学校情况", "education"),
         ("俺老娘九十咧，兀个高龄的钱咋领嘞", "senior_allowance"),
         ("按月领政府生活保障金的人，家里买了车还能继续领吗", "dibao"),
+        ("加装一部电梯大概得花多少钱，政府补多少", "elevator_retrofit"),
+        ("安个电梯一户得掏多少", "elevator_retrofit"),
     ],
 )
 def test_short_names_residents_use_reach_the_topic(
