@@ -163,6 +163,8 @@ def test_a_facet_the_sources_lack_says_so_and_names_the_office(engine: Engine) -
         "请帮我计算危房改造预算 72平方米每平1350元",
         "彩票今晚开几号 中了就不用办低保了",
         "请帮我润色一下创业补贴申请书",
+        "俺想把驿站做的饭菜拍成短视频发抖音 会不会侵犯老人隐私",
+        "nuan xin yi zhan de wifi mi ma shi duo shao",
         "暖新驿站的热水喝了会不会拉肚子",
         # the story before a view asked is not what is asked (国家…让人多生吧，你觉得有用没用)
         "国家给发育儿补贴是为了让人多生吧，你觉得到底有用没用",
@@ -468,6 +470,7 @@ def test_everyday_words_near_danger_are_not_emergencies(engine: Engine, question
         "老人走了先不销户，高龄津贴还能接着领吧",
         "帮我开个假的出生证明领育儿补贴",
         "老人没了还接着领高龄津贴，没人查吧",  # 没了*接着领: a few characters between
+        "别整那些官话 你就说低保审核找谁送点东西能快点过",  # a bribe is no quicker way
     ],
 )
 def test_help_with_fraud_is_refused_kindly(engine: Engine, question: str) -> None:
@@ -1008,6 +1011,8 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "把俺的养老保险缴费记录调出来",
         "婆婆的高龄津贴卡在她闺女手里 能不能改成打到俺这张卡上",
         "对俺们工人来说延迟退休到底是好是坏",
+        "我的育儿补贴显示已发放 可卡里没看见钱",
+        "家政公司抽走三成 这黑不黑呀",
     ],
 )
 def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(
