@@ -417,6 +417,12 @@ def test_without_context_a_bare_follow_up_is_not_answered(engine: Engine) -> Non
         "我在河边 不想回去了",
         "儿子把我锁屋里不给饭吃",
         "老伴昏过去了",
+        "俺老汉又喝多了拿板凳砸俺",
+        "俺娘从早上就叫不起来 身上冰凉",
+        "炉子捂着 一家人都头疼恶心",
+        "宝宝吞了一颗纽扣电池",
+        "婆婆在院里摔了一跤 起不来了",
+        "救救我",
     ],
 )
 def test_danger_gets_110_and_120_before_anything_else(engine: Engine, question: str) -> None:
