@@ -551,6 +551,10 @@ def test_a_part_of_a_message_does_not_escape_words_meaning_another_matter(
         ("小助手你好啊 我孙子教我用的这个", "您好"),
         ("给你点个赞", "不客气"),
         ("收到了 我转给我妈", "不客气"),
+        ("放心了", "不客气"),  # not 放心午餐
+        ("原来是这样啊", "不客气"),
+        ("上班去了 回聊", "再见"),
+        ("你是不是ai", "晋中民生问答"),
     ],
 )
 def test_smalltalk(engine: Engine, message: str, kind_word: str) -> None:
@@ -1169,6 +1173,11 @@ def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -
         ("按月领政府生活保障金的人，家里买了车还能继续领吗", "dibao"),
         ("加装一部电梯大概得花多少钱，政府补多少", "elevator_retrofit"),
         ("安个电梯一户得掏多少", "elevator_retrofit"),
+        ("3岁一下的孩子有补帖没有", "childcare_subsidy"),  # 一下 for 以下, 补帖 for 补贴
+        # the topic's name and a facet, nothing more: an anchor sharing only the frame (人才补贴
+        # 申请要什么条件) does not turn it away
+        ("育儿补贴申请要带啥证件", "childcare_subsidy"),
+        ("学生资注咋申请", "education"),
     ],
 )
 def test_short_names_residents_use_reach_the_topic(

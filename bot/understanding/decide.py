@@ -92,7 +92,18 @@ def decide(
         return Verdict(Decision.DECLINE, reason="no close topic")
     # an out-of-scope anchor that fits the question better than any example of the topic wins,
     # even when a topic word appears in it (低保真耳机, 托育概念股)
-    if match.out_of_scope >= top.score or match.out_of_scope > top.example + limits.oos_margin:
+    # … but not an anchor sharing only the question's frame (人才补贴申请要什么条件 beside 育儿补贴
+    # 申请要带什么证件) when the question is no more than the topic's name and what it asks
+    only_asks = (
+        mentioned(top)
+        and not described(top)
+        and bool(top.matched)
+        and top.matched not in match.out_of_scope_match
+        and rest - len(top.matched) <= 1
+    )
+    if match.out_of_scope >= top.score or (
+        not only_asks and match.out_of_scope > top.example + limits.oos_margin
+    ):
         return Verdict(Decision.DECLINE, reason=OUT_OF_SCOPE_CLOSER)
 
     both = [c for c in match.candidates if named(c) and top.score - c.score < TWO_TOPICS]
