@@ -63,6 +63,7 @@ _OWN_CASE = re.compile(
     # … or, at any time, asked why one's own is short or missing (我的租赁补贴为啥少了一百)
     r"|我(?:们|家)?(?:[妈娘爸爹]|奶奶|爷爷|姥姥|姥爷|婆婆|公公|老伴|孩子)?的[^，。？！\s]{0,10}?"
     r"(?:为什么|怎么)[^，。？！\s]{0,6}?(?:少|没|不给|停|扣)"
+    r"|(?:为什么|怎么)我(?:们|家)?的[^，。？！\s]{0,10}?(?:只到了|只发了|只给了|少了|没到)"
     # … or a payment of this month or quarter short or missing, whoever's (这季度少了五十)
     r"|(?:这个?月|本月|这个?季度)[^，。？！\s]{0,8}?(?:少了|少打|少发|没到|没发|没打|怎么少)"
     # … or one's own application sent up some time ago and still waiting (我育儿补贴报上去一个多月了

@@ -120,7 +120,8 @@ told around every topic, with in-scope questions in the same voices) and `reside
 and `near40.jsonl` (declines paired with in-scope twins told the same way) and
 `residents27.jsonl` (a hundred and sixty chat replies: facets asked, circumstances, closings,
 replies drifting elsewhere) and `near41.jsonl` (people working at the topics' places: their own
-work, gossip, staff, with in-scope questions in the same voices); all but the
+work, gossip, staff, with in-scope questions in the same voices) and `residents28.jsonl` (the
+five core topics only: descriptions, typos, follow-ups and their near-misses); all but the
 first two were each measured once before
 tuning on them began.
 

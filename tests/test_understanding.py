@@ -216,6 +216,10 @@ def test_follow_up_uses_the_previous_topic(engine: Engine) -> None:
         ("礼拜天也上门吗", "home_services", "duration"),
         ("节假日也管不", "urban_management", "duration"),
         ("是俺自己约吗", "healthcare", "how_to_apply"),
+        ("星期六能去办不", "childcare_subsidy", "duration"),
+        ("在乡里哪个办公室", "dibao", "where"),
+        # 结婚证 is a paper to bring; getting or replacing one is another matter
+        ("结婚证要不要带", "sibling_kindergarten", "materials"),
     ]:
         answer = engine.ask(question, context=topic)
         assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, topic, facet)
@@ -1023,6 +1027,9 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "对俺们工人来说延迟退休到底是好是坏",
         "我的育儿补贴显示已发放 可卡里没看见钱",
         "家政公司抽走三成 这黑不黑呀",
+        "明年低保标准能涨多少",  # a prediction
+        "给我写一份低保申请书 写得可怜点",
+        "为啥俺们的育儿补贴只到了一千八 少了一半",
     ],
 )
 def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(
