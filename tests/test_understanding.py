@@ -1158,6 +1158,10 @@ def test_a_word_meaning_another_matter_is_not_made_of_other_words(
 
 def test_a_narrowed_word_still_means_another_matter(engine: Engine) -> None:
     assert engine.ask("中国现在有多少百岁老人").decision is Decision.DECLINE
+    # 哪个科 of a hospital is another matter; of the education bureau it asks where to go
+    assert engine.ask("姥姥老忘事 这种该挂医院哪个科").decision is Decision.DECLINE
+    office = engine.ask("昔阳县长幼同园归教育局哪个科管")
+    assert (office.intent, office.facet) == ("sibling_kindergarten", "where")
 
 
 def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -> None:
