@@ -66,6 +66,9 @@ QUESTION_REST = 12
 # … unless it says something of its own (this many characters beyond what it asks) that an
 # out-of-scope question fits much better than the topic just answered (健康证在哪里办)
 OWN_SUBJECT = 3
+# a question that is a topic's name, what it asks, and at most this many characters more
+# (育儿补贴申请要带什么证件)
+NAME_AND_ASK = 1
 
 
 def decide(
@@ -99,7 +102,7 @@ def decide(
         and not described(top)
         and bool(top.matched)
         and top.matched not in match.out_of_scope_match
-        and rest - len(top.matched) <= 1
+        and rest - len(top.matched) <= NAME_AND_ASK
     )
     if match.out_of_scope >= top.score or (
         not only_asks and match.out_of_scope > top.example + limits.oos_margin
