@@ -1189,6 +1189,9 @@ def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -
         # 申请要什么条件) does not turn it away
         ("育儿补贴申请要带啥证件", "childcare_subsidy"),
         ("学生资注咋申请", "education"),
+        # described, not named: one family's children together, a lift for 那栋楼
+        ("和顺县的公办园 有没有搞一家孩子一起上的那个", "sibling_kindergarten"),
+        ("上楼太难了 俺们那栋楼想弄个升降的 有啥政策", "elevator_retrofit"),
     ],
 )
 def test_short_names_residents_use_reach_the_topic(
