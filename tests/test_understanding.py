@@ -1184,7 +1184,7 @@ def test_no_word_meaning_another_matter_is_read_across_a_comma(engine: Engine) -
         ("按月领政府生活保障金的人，家里买了车还能继续领吗", "dibao"),
         ("加装一部电梯大概得花多少钱，政府补多少", "elevator_retrofit"),
         ("安个电梯一户得掏多少", "elevator_retrofit"),
-        ("3岁一下的孩子有补帖没有", "childcare_subsidy"),  # 一下 for 以下, 补帖 for 补贴
+        ("3岁一下的孩子有补帖没有", "childcare_subsidy"),  # 一下 for 以下, and a typo
         # the topic's name and a facet, nothing more: an anchor sharing only the frame (人才补贴
         # 申请要什么条件) does not turn it away
         ("育儿补贴申请要带啥证件", "childcare_subsidy"),
