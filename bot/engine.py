@@ -82,6 +82,8 @@ _MINE = re.compile(r"我|(?:这|上)个?月")
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
 _NOT_ASKED_WITH_A_VIEW = ("overview", "amount", "progress")
+# where and when a question is set: they do not change which topic it asks about
+SETTING = ("晋中市", "晋中", "今年", "目前", "咱们这", "咱这", "我们这")
 
 
 class Engine(ChatReading):
@@ -114,6 +116,10 @@ class Engine(ChatReading):
         cues = snapshot.lexicon.facet_cues.values()
         self._asking = any_of(self.normalise(w) for w in itertools.chain(generic, *cues))
         self._status = any_of(self.normalise(w) for w in snapshot.lexicon.status)
+        counties = snapshot.lexicon.county_aliases
+        self._setting = any_of(
+            self.normalise(w) for w in itertools.chain(SETTING, counties, *counties.values())
+        )
         self._wording = {
             intent.id: {
                 pair
@@ -255,6 +261,7 @@ class Engine(ChatReading):
             also=also,
             rest=len(_PARTICLE.sub("", self._asking.sub("", normalised.replace(" ", "")))),
             goes_on=bool(context) and GOES_ON.match(normalised.replace(" ", "")) is not None,
+            setting=sum(map(len, self._setting.findall(normalised.replace(" ", "")))),
         )
         said = self._says(normalised, result)  # 具体怎么申请 does not say which topic
         if verdict.decision is Decision.ANSWER and verdict.reason != FOLLOW_UP and not said:

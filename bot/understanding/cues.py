@@ -152,6 +152,12 @@ class Cues:
             return any(cue in sound for cue in self._whether_pinyin)
         return any(cue in text for cue in self._whether)
 
+    def without_whether(self, text: str) -> str:
+        """Text without the words asking whether something exists or is true."""
+        for cue in self._whether:
+            text = text.replace(cue, "")
+        return text
+
     def instead(self, cleaned: str) -> tuple[str, str] | None:
         """What a message says before turning to what it really asks (低保我了解过了，我想问的是
         要带啥材料; 我说的不是养老驿站，是菜鸟驿站…), and that question; None if none."""

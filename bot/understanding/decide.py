@@ -66,8 +66,8 @@ QUESTION_REST = 12
 # … unless it says something of its own (this many characters beyond what it asks) that an
 # out-of-scope question fits much better than the topic just answered (健康证在哪里办)
 OWN_SUBJECT = 3
-# a question that is a topic's name, what it asks, and at most this many characters more
-# (育儿补贴申请要带什么证件)
+# a question that is a topic's name, what it asks, where and when (晋中今年低保标准一个月多少钱),
+# and at most this many characters more (育儿补贴申请要带什么证件)
 NAME_AND_ASK = 1
 
 
@@ -80,6 +80,7 @@ def decide(
     rest: int = 0,
     also: bool = False,
     goes_on: bool = False,
+    setting: int = 0,
 ) -> Verdict:
     """Answer only when confident; offer the close ones; otherwise decline."""
     top = match.top
@@ -102,7 +103,7 @@ def decide(
         and not described(top)
         and bool(top.matched)
         and top.matched not in match.out_of_scope_match
-        and rest - len(top.matched) <= NAME_AND_ASK
+        and rest - setting - len(top.matched) <= NAME_AND_ASK
     )
     if match.out_of_scope >= top.score or (
         not only_asks and match.out_of_scope > top.example + limits.oos_margin

@@ -174,6 +174,7 @@ class MessageParts:
         parts = [p for p in question_parts(text) if self.normalise(p)]
         if len(parts) < 2:
             return None
+        whole = self.normalise(text)
         asking = [p for p in parts if ASKS.search(p) or self.cues.facet(self.normalise(p))]
         if asked_only:  # 低保户住院 says who asks, not what
             asking = [p for p in parts if self._asks_in_words(p)]
@@ -187,12 +188,17 @@ class MessageParts:
             said = self.normalise(part)
             if viewed and not (self._asks_a_facet(said) or self.cues.asks_whether(said)):
                 continue
+            if context is None and self._only_asks(said):  # 真的假的 names no topic
+                continue
             understood = self._understand(part, context, memo)
             top = understood[0].top
             if (named_only or asked_only) and not (top and named(top)):
                 continue
             verdict = understood[1]
             if verdict.decision is not Decision.ANSWER:
+                continue
+            # 也没退休金 only says who asks: the topic it names is not what the message asks
+            if self._only_as_status(verdict.intent_id, said, whole):
                 continue
             # a word ruling a topic out holds for the story around the question (加装的电梯 …
             # 坏了没人修), not for another question beside it (门禁卡丢了咋补，还有加装电梯咋申请)
@@ -283,6 +289,27 @@ class MessageParts:
         named_apart = self.matcher.named_topics(self._status.sub("，", normalised))
         named_apart |= self.matcher.described(normalised).keys()  # 低保 helps describe 助学
         return next((t for t in topics if t in named_apart), topics[0])
+
+    def _only_asks(self, normalised: str) -> bool:
+        """Whether a part only asks (真的假的, 有没有, 咋办) and names no topic."""
+        said = self.cues.without_whether(self._asking.sub("", normalised.replace(" ", "")))
+        return len(said) < 2 and not self.matcher.names_a_topic(normalised)
+
+    def _only_as_status(self, topic: str | None, part: str, whole: str) -> bool:
+        """Whether a part names its topic only as who is asking (家政阿姨一个月到手多少钱, 也没
+        退休金): unless it asks whether such people qualify or how many there are (低保户能有车不,
+        咱村吃低保的多不多) and the message names no other topic."""
+        if not self._status.search(part):
+            return False
+
+        def named_apart(text: str) -> set[str]:
+            said = self._status.sub("，", text)
+            return self.matcher.named_topics(said) | self.matcher.described(said).keys()
+
+        if topic in named_apart(part):
+            return False
+        about_them = self.cues.facet(part) in ("eligibility", "progress")
+        return not about_them or bool(named_apart(whole) - {topic})
 
     def _only_in_second_question(self, text: str) -> bool:
         """Whether places elsewhere are named only in an announced second question, after a
