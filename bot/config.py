@@ -55,6 +55,10 @@ class Thresholds(BaseSettings):
     # … nor is one whose asking parts ask no facet and share less than this with the topic's own
     # examples, some of their words no topic's (…楼道里的声控灯老是不亮，是换灯泡还是换开关)
     story_ask_own: float = 0.2
+    # a message answered as a topic that asks none of its facets and says more than a few words
+    # beyond its question words is offered, not answered, when less than this share of its
+    # wording occurs in the topic's examples (暖新驿站沙发上有人睡了一下午 别人没处坐)
+    topic_familiar: float = 0.3
 
 
 class Settings(BaseSettings):

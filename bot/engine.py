@@ -26,6 +26,7 @@ from bot.understanding.decide import (
     MAY_FOLLOW_UP,
     NOTHING_CLOSE,
     PERSONAL,
+    TWO_TOPICS_NAMED,
     Decision,
     Verdict,
     decide,
@@ -49,7 +50,7 @@ from bot.understanding.wording import (
 log = logging.getLogger(__name__)
 
 # a question's closing particle (要带老人身份证原件么) says nothing of its own
-_PARTICLE = re.compile(r"[不没呢啊呀嘞哩咧]+$")
+_PARTICLE = re.compile(r"[不没呢啊呀嘞哩咧么]+$")
 _ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:[帮给][我她他忙]?|你给?|精确)(?:算|估)")
@@ -82,6 +83,9 @@ _MINE = re.compile(r"我|(?:这|上)个?月")
 # beside a view asked, what a policy is, gives or has done is the view's subject (你觉得这个标准够
 # 一个人活吗, 村里设服务点有啥用), not a question of its own; who can apply, how, where are
 _NOT_ASKED_WITH_A_VIEW = ("overview", "amount", "progress")
+# a message naming a topic says more than this many characters beyond question words …
+SAYS_MORE = 12
+PINYIN_LETTERS = 3  # … and is not typed in pinyin (fewer Latin letters than this)
 # where and when a question is set: they do not change which topic it asks about
 SETTING = ("晋中市", "晋中", "今年", "目前", "咱们这", "咱这", "我们这")
 
@@ -176,11 +180,15 @@ class Engine(ChatReading):
             verdict = Verdict(Decision.CLARIFY, options=(top.intent_id,), reason="unsure")
         elif (
             verdict.decision is Decision.ANSWER
-            and (story_topic := verdict.intent_id) is not None
-            and self._asks_beyond_the_story(text, story_topic)
+            and (topic := verdict.intent_id) is not None
+            and (
+                self._asks_beyond_the_story(text, topic)
+                or (not known_context and self._says_little_of(topic, verdict, text, normalised))
+            )
         ):
-            # a story about a topic that asks about something else: ask, the topic one tap away
-            verdict = Verdict(Decision.CLARIFY, options=(story_topic,), reason="unsure")
+            # a story about a topic that asks about something else, or a topic word in a message
+            # about something else: ask, the topic one tap away
+            verdict = Verdict(Decision.CLARIFY, options=(topic,), reason="unsure")
         runner = result.candidates[1] if len(result.candidates) > 1 else None
         scores: dict[str, Any] = {
             "score": top.score if top else 0.0,
@@ -351,6 +359,23 @@ class Engine(ChatReading):
 
     def _options(self, intent_ids: tuple[str, ...]) -> tuple[Option, ...]:
         return tuple(Option(i, self.snapshot.intents[i].title) for i in intent_ids)
+
+    def _says_little_of(self, topic: str, verdict: Verdict, text: str, normalised: str) -> bool:
+        """Whether a message answered as a topic asks none of its facets, nor whether it exists,
+        and says a good deal more in words the topic's examples hardly use (暖新驿站沙发上有人睡了
+        一下午 别人没处坐, 幸福小院隔壁那家装修 吵了一个月了): a topic word in a message about
+        something else. Pinyin, two topics named and two questions asked are left as they are."""
+        compact = normalised.replace(" ", "")
+        asking = [p for p in question_parts(text) if ASKS_AT_ALL.search(self.normalise(p))]
+        return (
+            verdict.reason != TWO_TOPICS_NAMED
+            and self.cues.facet(normalised) is None
+            and not self.cues.asks_whether(normalised)
+            and sum(c.isascii() and c.isalpha() for c in text) < PINYIN_LETTERS
+            and len(_PARTICLE.sub("", self._asking.sub("", compact))) > SAYS_MORE
+            and len(asking) < 2
+            and self._familiar(normalised, topic) < self.thresholds.topic_familiar
+        )
 
     def _asks_else(self, verdict: Verdict, facet: FacetId | None, text: str) -> bool:
         """Whether a lone topic on offer sits in a message asking nothing that topic answers

@@ -988,6 +988,33 @@ def test_a_part_that_only_asks_whether_it_is_true_does_not_pick_a_topic(engine: 
     assert "free_kindergarten_fees" not in [o.id for o in answer.candidates]
 
 
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("高龄津贴这个名字起得真好听 听着就暖和", "senior_allowance"),
+        ("幸福小院隔壁那家装修 吵了一个月了", "elderly_care"),
+    ],
+)
+def test_a_topic_word_in_a_message_about_something_else_is_not_answered(
+    engine: Engine, message: str, topic: str
+) -> None:
+    # nothing asked of the topic, and hardly any of the rest in its examples' words
+    answer = engine.ask(message)
+    assert answer.decision is Decision.DECLINE
+    assert [option.id for option in answer.related] == [topic]  # one tap away if it was meant
+
+
+def test_a_long_question_without_a_facet_word_is_still_answered_when_about_the_topic(
+    engine: Engine,
+) -> None:
+    # pinyin, two topics, two questions and the topic's own wording are read as before
+    assert engine.ask("jiuye shebao fuwudian neng ban sha").intent == (
+        "employment_social_security_points"
+    )
+    assert engine.ask("托育补贴跟大班免保教费 两样能一块儿领不").decision is Decision.ANSWER
+    assert engine.ask("俺们是八几年盖的老楼 六层没电梯 能加装不").intent == "elevator_retrofit"
+
+
 def test_where_and_when_a_question_is_set_do_not_turn_it_away(engine: Engine) -> None:
     # 晋中今年 beside a question that shares only its frame with an out-of-scope one
     answer = engine.ask("晋中今年低保标准一个月多少钱")
