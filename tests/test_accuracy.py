@@ -32,7 +32,9 @@ aggregates only) and `unseen14.jsonl` (a late-autumn week from twenty-six reside
 the fifteenth round's end; measured with the round's starting code and its last, aggregates
 only) and `unseen15.jsonl` (seven residents — a voice-typing grandfather, a young mother, a rider,
 a village accountant, a grandson, a returned migrant worker, a retired teacher — written at the
-start of the sixteenth round; aggregates only).
+start of the sixteenth round; aggregates only) and `unseen16.jsonl` and `unseen17.jsonl` (three
+days and a month of traffic, written during the sixteenth round and measured once with the round's
+starting code and once with the code then current; aggregates only).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
@@ -168,6 +170,8 @@ HELD_OUT = (
     "unseen13.jsonl",
     "unseen14.jsonl",
     "unseen15.jsonl",
+    "unseen16.jsonl",
+    "unseen17.jsonl",
 )
 
 
@@ -227,6 +231,8 @@ FLOORS = {
     "unseen14.jsonl": (0.82, 0.028, 0.92),  # first look: 0.830 / 0.028 / 0.928 (the same with
     # the fifteenth round's starting code)
     "unseen15.jsonl": (0.93, 0.036, 0.87),  # first look: 0.934 / 0.035 / 0.871
+    "unseen16.jsonl": (0.93, 0.032, 0.88),  # round's starting code: 0.930 / 0.036 / 0.877
+    "unseen17.jsonl": (0.94, 0.023, 0.90),  # round's starting code: 0.948 / 0.034 / 0.875
 }
 
 
