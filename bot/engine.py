@@ -66,7 +66,7 @@ _OWN_CASE = re.compile(
     r"(?:为什么|怎么)[^，。？！\s]{0,6}?(?:少|没|不给|停|扣)"
     r"|(?:为什么|怎么)我(?:们|家)?的[^，。？！\s]{0,10}?(?:只到了|只发了|只给了|少了|没到)"
     # … or a payment of this month or quarter short or missing, whoever's (这季度少了五十)
-    r"|(?:这个?月|本月|这个?季度)[^，。？！\s]{0,8}?(?:少了|少打|少发|没到|没发|没打|怎么少)"
+    r"|(?:这个?月|本月|这个?季度)[^，。？！\s]{0,8}?(?:少了|少打|少发|没到|没发|没打|怎么少|怎么没有)"
     # … or one's own application sent up some time ago and still waiting (我育儿补贴报上去一个多月了
     # 还没到账)
     r"|我(?:们|家)?[^，。？！\s]{0,8}?(?:报上去|交上去|递上去|申请上去)[^，。？！\s]{0,8}?"
@@ -183,7 +183,7 @@ class Engine(ChatReading):
             and (topic := verdict.intent_id) is not None
             and (
                 self._asks_beyond_the_story(text, topic)
-                or (not known_context and self._says_little_of(topic, verdict, text, normalised))
+                or self._says_little_of(topic, verdict, text, normalised)
             )
         ):
             # a story about a topic that asks about something else, or a topic word in a message
@@ -364,17 +364,17 @@ class Engine(ChatReading):
         """Whether a message answered as a topic asks none of its facets, nor whether it exists,
         and says a good deal more in words the topic's examples hardly use (暖新驿站沙发上有人睡了
         一下午 别人没处坐, 幸福小院隔壁那家装修 吵了一个月了): a topic word in a message about
-        something else. Pinyin, two topics named and two questions asked are left as they are."""
+        something else. Pinyin, two topics named, two questions asked and a follow-up in a chat are
+        left as they are."""
         compact = normalised.replace(" ", "")
-        asking = [p for p in question_parts(text) if ASKS_AT_ALL.search(self.normalise(p))]
         return (
-            verdict.reason != TWO_TOPICS_NAMED
+            verdict.reason not in (TWO_TOPICS_NAMED, FOLLOW_UP)
             and self.cues.facet(normalised) is None
             and not self.cues.asks_whether(normalised)
             and sum(c.isascii() and c.isalpha() for c in text) < PINYIN_LETTERS
             and len(_PARTICLE.sub("", self._asking.sub("", compact))) > SAYS_MORE
-            and len(asking) < 2
             and self._familiar(normalised, topic) < self.thresholds.topic_familiar
+            and sum(bool(ASKS_AT_ALL.search(self.normalise(p))) for p in question_parts(text)) < 2
         )
 
     def _asks_else(self, verdict: Verdict, facet: FacetId | None, text: str) -> bool:

@@ -859,6 +859,8 @@ def test_words_meaning_another_matter_keep_a_question_off_the_topic(
         ("楼道外头加个笼子那种电梯 施工得多久", "elevator_retrofit"),
         ("政府每月给的基本生活钱 俺们这种没进项的能领不", "dibao"),
         ("给孩子那钱申请要不要银行卡", "childcare_subsidy"),
+        # 生活 is no 活 (a job the government arranges)
+        ("男人走了 俺一个人带俩娃 没固定工作 每月政府给的那份生活钱能申请不", "dibao"),
     ],
 )
 def test_a_topic_described_without_its_name_is_recognised(
@@ -1085,6 +1087,7 @@ def test_a_topic_named_by_a_sound_alike_typo_is_not_taken_for_a_follow_up(
         "我家的高龄津贴审核了没",  # whether one's own application has passed or arrived
         "育儿补贴的表交了 你们收到没有",
         "俺们楼加装电梯的补助拨下来没",
+        "低保卡上这个月咋没有",
     ],
 )
 def test_a_view_a_sum_to_work_out_or_ones_own_case_is_declined(
