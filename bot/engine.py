@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 
 # a question's closing particle (要带老人身份证原件么) says nothing of its own
 _PARTICLE = re.compile(r"[不没呢啊呀嘞哩咧么]+$")
-_ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)")  # 民办园也可以吗
+# whether something else also counts (民办园也可以吗) or two cases are alike (城里跟农村一样不)
+_ALSO = re.compile(r"也(算|可以|行|能|要|得|给|有)|还(算|可以|行)|(?<!不)一样")
 # asking for one's own sum to be worked out (帮我算算我能领多少): the sum is the personal case
 _RECKONING = re.compile(r"(?:[帮给][我她他忙]?|你给?|精确)(?:算|估)")
 # one's own money or case at a given time (我娘的高龄津贴这个季度, 我的养老金这个月, 我这个月低保咋
@@ -261,6 +262,8 @@ class Engine(ChatReading):
         also = _ALSO.search(normalised) is not None
         if facet is None and also:  # 邻村的也能去吗 asks whether it counts too
             facet = "eligibility"
+        # 在哪报名 学校还是教育局: a choice between two answers to the facet it asks
+        also = also or (facet is not None and "还是" in normalised)
         verdict = decide(
             result,
             self.thresholds,

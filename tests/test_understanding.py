@@ -307,7 +307,7 @@ def test_a_new_topic_wins_over_the_context(engine: Engine) -> None:
 
 def test_a_chat_message_that_may_follow_up_is_asked_back_about_the_topic(engine: Engine) -> None:
     # nothing in it says which topic, but its words are the topic just answered's: one tap away
-    answer = engine.ask("钱是交给阿姨还是交给社区", context="home_services")
+    answer = engine.ask("钱是交给阿姨呢 交给社区呢", context="home_services")
     assert answer.decision is Decision.CLARIFY
     assert [o.id for o in answer.candidates] == ["home_services"]
     assert answer.facet == "amount"  # what the option chosen will answer: who is paid, how much
@@ -1269,6 +1269,27 @@ def test_an_unrelated_short_question_is_not_a_follow_up(engine: Engine) -> None:
     assert engine.ask("俺电话，明天会下雨不", context="dibao").decision is Decision.DECLINE
     follow_up = engine.ask("要是俺没户口本咋办", context="dibao")
     assert (follow_up.intent, follow_up.facet) == ("dibao", "materials")
+
+
+@pytest.mark.parametrize(
+    ("reply", "context", "facet"),
+    [
+        ("城里的标准跟农村一样不", "dibao", "amount"),  # whether two cases are alike
+        ("在哪报名 学校还是教育局", "education", "where"),  # a choice between two answers
+    ],
+)
+def test_a_reply_comparing_two_cases_or_choosing_between_two_answers_follows_up(
+    engine: Engine, reply: str, context: str, facet: str
+) -> None:
+    answer = engine.ask(reply, context=context)
+    assert (answer.decision, answer.intent, answer.facet) == (Decision.ANSWER, context, facet)
+
+
+def test_a_choice_naming_another_topic_by_a_typo_is_not_taken_for_a_follow_up(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("低包去哪办呀 乡镇还是村委会", context="aging_retrofit")
+    assert (answer.intent, answer.facet) == ("dibao", "where")
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,9 @@ def decide(
         return Verdict(Decision.ANSWER, top.intent_id, reason="progress asked")
 
     close = [c for c in match.candidates if c.score >= limits.clarify and top.score - c.score < 0.3]
-    if context and (context in {c.intent_id for c in close} or (follow_up and brief)):
+    if context and (
+        context in {c.intent_id for c in close} or (follow_up and brief and not names_a_topic)
+    ):
         return Verdict(Decision.ANSWER, context, reason=FOLLOW_UP)
     if not close:
         return Verdict(Decision.DECLINE, reason="no close topic")
