@@ -364,8 +364,9 @@ class Engine(ChatReading):
         return tuple(Option(i, self.snapshot.intents[i].title) for i in intent_ids)
 
     def _says_little_of(self, topic: str, verdict: Verdict, text: str, normalised: str) -> bool:
-        """Whether a message answered as a topic asks none of its facets (咋 alone, without a word
-        of applying, asks how something else comes about), nor whether it exists,
+        """Whether a message answered as a topic asks none of its facets in words that say so
+        (咋 alone, without a word of applying, asks how something else comes about; 能…吗 alone
+        may ask anything), nor whether it exists,
         and says a good deal more in words the topic's examples hardly use (暖新驿站沙发上有人睡了
         一下午 别人没处坐, 幸福小院隔壁那家装修 吵了一个月了): a topic word in a message about
         something else. Pinyin, two topics named, two questions asked and a follow-up in a chat are
@@ -373,7 +374,7 @@ class Engine(ChatReading):
         compact = normalised.replace(" ", "")
         return (
             verdict.reason not in (TWO_TOPICS_NAMED, FOLLOW_UP)
-            and not self._asks_a_facet(normalised)
+            and not self._asks_a_facet(normalised, guess=False)
             and not self.cues.asks_whether(normalised)
             and sum(c.isascii() and c.isalpha() for c in text) < PINYIN_LETTERS
             and len(_PARTICLE.sub("", self._asking.sub("", compact))) > SAYS_MORE

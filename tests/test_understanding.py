@@ -1006,10 +1006,13 @@ def test_a_topic_word_in_a_message_about_something_else_is_not_answered(
     assert [option.id for option in answer.related] == [topic]  # one tap away if it was meant
 
 
-def test_how_to_do_something_else_is_not_how_to_apply(engine: Engine) -> None:
+def test_how_to_do_something_else_is_not_a_facet_of_the_topic(engine: Engine) -> None:
     # 咋 alone asks how something comes about, not how to apply: the topic is only offered
     answer = engine.ask("家政进社区那个阿姨咋老是迟到 说好九点来十点才到")
     assert answer.decision is not Decision.ANSWER
+    # nor does 能…不 alone ask whether one qualifies
+    refund = engine.ask("暖新驿站的充电柜昨天扣了我五块钱 扣多了能退不")
+    assert refund.decision is not Decision.ANSWER
     # … while 咋领 / 怎么签 ask how to apply, however the rest is worded
     assert engine.ask("育儿补贴到底咋领啊 网上说的五花八门").intent == "childcare_subsidy"
 

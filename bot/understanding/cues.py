@@ -132,8 +132,9 @@ class Cues:
             for county, aliases in lexicon.county_aliases.items()
         ]
 
-    def facet(self, text: str) -> FacetId | None:
-        """The facet the question asks for, by the lexicon's priority; None if no cue."""
+    def facet(self, text: str, guess: bool = True) -> FacetId | None:
+        """The facet the question asks for, by the lexicon's priority; None if no cue. Without
+        `guess`, only a cue itself counts, not the looser guesses (能…吗)."""
         for facet, cues in self._facets:
             if any(cue in text for cue in cues):
                 return facet
@@ -142,8 +143,10 @@ class Cues:
             for facet, cues in self._facets_pinyin:
                 if any(cue in sound for cue in cues):
                     return facet
+        if not guess:
+            return None
         compact = text.replace(" ", "")
-        return next((facet for facet, guess in self._guesses if guess.search(compact)), None)
+        return next((facet for facet, pattern in self._guesses if pattern.search(compact)), None)
 
     def asks_whether(self, text: str) -> bool:
         """Whether the question asks if the topic exists or is true (有没有, 是真的吗)."""

@@ -275,10 +275,10 @@ class MessageParts:
             and unknown >= STORY_ASK_PAIRS
         )
 
-    def _asks_a_facet(self, normalised: str) -> bool:
+    def _asks_a_facet(self, normalised: str, guess: bool = True) -> bool:
         """Whether a part asks a facet: how to apply only with words of applying (怎么申请), or
         asking how the policy goes (怎么个延法), not how to do anything (在家咋练她拿勺子)."""
-        facet = self.cues.facet(normalised)
+        facet = self.cues.facet(normalised, guess)
         if facet != "how_to_apply":
             return facet is not None
         return bool(APPLYING.search(normalised)) or "怎么个" in normalised
