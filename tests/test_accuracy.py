@@ -208,31 +208,31 @@ def test_splits_do_not_overlap() -> None:
 
 # core right, wrong answers, out-of-scope declined, as last measured (rounded down / up)
 FLOORS = {
-    "test.jsonl": (0.95, 0.011, 0.97),
+    "test.jsonl": (0.95, 0.008, 0.97),
     "holdout_public.jsonl": (0.92, 0.002, 0.99),
     "unseen.jsonl": (0.97, 0.021, 0.94),
-    "later.jsonl": (0.90, 0.016, 0.95),
-    "near3.jsonl": (0.95, 0.093, 0.84),  # near-misses are the hard case: see the README
-    "near6.jsonl": (0.99, 0.111, 0.78),
+    "later.jsonl": (0.90, 0.014, 0.95),
+    "near3.jsonl": (0.95, 0.074, 0.86),  # near-misses are the hard case: see the README
+    "near6.jsonl": (0.99, 0.091, 0.81),
     "residents5.jsonl": (0.94, 0.005, 0.0),  # in scope only: nothing to decline
-    "unseen2.jsonl": (0.97, 0.019, 0.94),
+    "unseen2.jsonl": (0.97, 0.016, 0.95),
     "unseen4.jsonl": (0.94, 0.066, 0.82),  # first look: 0.913 / 0.103 / 0.730
-    "unseen5.jsonl": (0.93, 0.032, 0.90),  # first look: 0.935 / 0.043 / 0.880
-    "unseen6.jsonl": (0.88, 0.046, 0.85),  # first look: 0.885 / 0.049 / 0.845
-    "unseen7.jsonl": (0.91, 0.068, 0.82),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
+    "unseen5.jsonl": (0.97, 0.032, 0.91),  # first look: 0.935 / 0.043 / 0.880
+    "unseen6.jsonl": (0.88, 0.031, 0.88),  # first look: 0.885 / 0.049 / 0.845
+    "unseen7.jsonl": (0.91, 0.061, 0.84),  # first look: 0.899 / 0.072 / 0.812 (0.076 / 0.802 at
     # the twelfth round's start)
     "unseen8.jsonl": (0.99, 0.025, 0.91),  # first look: 0.979 / 0.028 / 0.903
-    "unseen9.jsonl": (0.92, 0.015, 0.95),  # first look: 0.907 / 0.014 / 0.955 (the same with
+    "unseen9.jsonl": (0.92, 0.004, 0.98),  # first look: 0.907 / 0.014 / 0.955 (the same with
     # the thirteenth round's starting code)
     "unseen10.jsonl": (0.93, 0.009, 0.92),  # first look: 0.939 / 0.008 / 0.926
-    "unseen11.jsonl": (0.91, 0.042, 0.84),  # first look: 0.896 / 0.042 / 0.847
-    "unseen12.jsonl": (0.93, 0.023, 0.92),  # first look: 0.929 / 0.026 / 0.904
-    "unseen13.jsonl": (0.91, 0.018, 0.93),  # first look: 0.898 / 0.017 / 0.940
-    "unseen14.jsonl": (0.82, 0.028, 0.92),  # first look: 0.830 / 0.028 / 0.928 (the same with
+    "unseen11.jsonl": (0.92, 0.035, 0.87),  # first look: 0.896 / 0.042 / 0.847
+    "unseen12.jsonl": (0.94, 0.014, 0.96),  # first look: 0.929 / 0.026 / 0.904
+    "unseen13.jsonl": (0.91, 0.014, 0.95),  # first look: 0.898 / 0.017 / 0.940
+    "unseen14.jsonl": (0.84, 0.028, 0.92),  # first look: 0.830 / 0.028 / 0.928 (the same with
     # the fifteenth round's starting code)
     "unseen15.jsonl": (0.93, 0.036, 0.87),  # first look: 0.934 / 0.035 / 0.871
     "unseen16.jsonl": (0.93, 0.032, 0.88),  # round's starting code: 0.930 / 0.036 / 0.877
-    "unseen17.jsonl": (0.94, 0.023, 0.90),  # round's starting code: 0.948 / 0.034 / 0.875
+    "unseen17.jsonl": (0.95, 0.019, 0.90),  # round's starting code: 0.948 / 0.034 / 0.875
 }
 
 
