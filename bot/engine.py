@@ -366,11 +366,10 @@ class Engine(ChatReading):
     def _says_little_of(self, topic: str, verdict: Verdict, text: str, normalised: str) -> bool:
         """Whether a message answered as a topic asks none of its facets in words that say so
         (咋 alone, without a word of applying, asks how something else comes about; 能…吗 alone
-        may ask anything), nor whether it exists,
-        and says a good deal more in words the topic's examples hardly use (暖新驿站沙发上有人睡了
-        一下午 别人没处坐, 幸福小院隔壁那家装修 吵了一个月了): a topic word in a message about
-        something else. Pinyin, two topics named, two questions asked and a follow-up in a chat are
-        left as they are."""
+        may ask anything) nor whether it exists, and says a good deal more in words the topic's
+        examples hardly use (暖新驿站沙发上有人睡了一下午 别人没处坐, 幸福小院隔壁那家装修 吵了一个
+        月了): a topic word in a message about something else. Pinyin, two topics named, two
+        questions asked and a follow-up in a chat are left as they are."""
         compact = normalised.replace(" ", "")
         return (
             verdict.reason not in (TWO_TOPICS_NAMED, FOLLOW_UP)

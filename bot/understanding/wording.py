@@ -33,7 +33,7 @@ CASE_STATE = re.compile(
     r"|(?:咋|怎么)?少(?:发|给|打)?了"
 )
 # asking how to apply, not how to do anything (怎么 alone; 怎么领, 怎么签, 怎么反映 are applying)
-APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约|下单|怎么(?:领|签|反映)")
+APPLYING = re.compile(r"申请|办|手续|流程|报名|登记|填|预约|下单|签约|怎么(?:领|签|反映)")
 # residents often type a space where a comma belongs: 托育中心多少钱 另外附近有啥好吃的, and
 # number their questions: 两件事 1育儿补贴谁能领 2公积金能提不
 SPACE_AS_COMMA = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])"
