@@ -33,8 +33,8 @@ the fifteenth round's end; measured with the round's starting code and its last,
 only) and `unseen15.jsonl` (seven residents — a voice-typing grandfather, a young mother, a rider,
 a village accountant, a grandson, a returned migrant worker, a retired teacher — written at the
 start of the sixteenth round; aggregates only) and `unseen16.jsonl` and `unseen17.jsonl` (three
-days and a month of traffic, written during the sixteenth round and measured once with the round's
-starting code and once with the code then current; aggregates only).
+days and a month of traffic, written during the sixteenth round and measured on arrival with the
+round's starting code and with the code then current, then after each change; aggregates only).
 
 Tuned on: `dev.jsonl`, `dev_public.jsonl`, `dev_more.jsonl` (paraphrases, long messages,
 danger), `public_more.jsonl` (public questions sharing topic words), `valid.jsonl` and
