@@ -270,7 +270,7 @@ class Engine(ChatReading):
             context=context,
             facet=facet,
             also=also,
-            rest=len(_PARTICLE.sub("", self._asking.sub("", normalised.replace(" ", "")))),
+            rest=self._rest(normalised),
             goes_on=bool(context) and GOES_ON.match(normalised.replace(" ", "")) is not None,
             setting=sum(map(len, self._setting.findall(normalised.replace(" ", "")))),
         )
@@ -363,6 +363,10 @@ class Engine(ChatReading):
     def _options(self, intent_ids: tuple[str, ...]) -> tuple[Option, ...]:
         return tuple(Option(i, self.snapshot.intents[i].title) for i in intent_ids)
 
+    def _rest(self, normalised: str) -> int:
+        """Characters a message says beyond question words and a closing particle."""
+        return len(_PARTICLE.sub("", self._asking.sub("", normalised.replace(" ", ""))))
+
     def _says_little_of(self, topic: str, verdict: Verdict, text: str, normalised: str) -> bool:
         """Whether a message answered as a topic asks none of its facets in words that say so
         (咋 alone, without a word of applying, asks how something else comes about; 能…吗 alone
@@ -370,13 +374,12 @@ class Engine(ChatReading):
         examples hardly use (暖新驿站沙发上有人睡了一下午 别人没处坐, 幸福小院隔壁那家装修 吵了一个
         月了): a topic word in a message about something else. Pinyin, two topics named, two
         questions asked and a follow-up in a chat are left as they are."""
-        compact = normalised.replace(" ", "")
         return (
             verdict.reason not in (TWO_TOPICS_NAMED, FOLLOW_UP)
             and not self._asks_a_facet(normalised, guess=False)
             and not self.cues.asks_whether(normalised)
             and sum(c.isascii() and c.isalpha() for c in text) < PINYIN_LETTERS
-            and len(_PARTICLE.sub("", self._asking.sub("", compact))) > SAYS_MORE
+            and self._rest(normalised) > SAYS_MORE
             and self._familiar(normalised, topic) < self.thresholds.topic_familiar
             and sum(bool(ASKS_AT_ALL.search(self.normalise(p))) for p in question_parts(text)) < 2
         )

@@ -95,11 +95,7 @@ class Cues:
             (kind, tuple(norm(p).replace(" ", "") for p in phrases if norm(p)))
             for kind, phrases in lexicon.courtesy.items()
         ]
-        # longest first, so 明白了 opens before 明白
-        acks = sorted(
-            (norm(a) for a in lexicon.closing.get("acks", ()) if norm(a)), key=len, reverse=True
-        )
-        self._ack = re.compile("|".join(map(re.escape, acks)) or "(?!)")
+        self._ack = any_of(norm(a) for a in lexicon.closing.get("acks", ()))  # 明白了 before 明白
         self._plans = _gapped(norm(p) for p in lexicon.closing.get("plans", ()) if norm(p))
         # `*` in a phrase stands for a few characters: 老公*打我 also finds 老公又打我;
         # `+` joins groups that must all occur somewhere: 孩子/老人 + 到现在没回来/找了一圈
